@@ -1,0 +1,148 @@
+import copy
+import datetime
+from pathlib import Path
+
+import pytest
+import yaml
+from django.contrib.auth import get_user_model
+
+from assessments.models import Membership, Organization, Role
+
+REPO = Path(__file__).resolve().parent.parent
+REAL_FRAMEWORK = REPO / "framework_data" / "t-isc-0028-2023"
+
+
+def _clause(code: str, **extra: object) -> dict:
+    return {
+        "code": code,
+        "text_zh": f"条款 {code}",
+        "text_en": f"Clause {code}",
+        **extra,
+    }
+
+
+def _levels(area: str, letters_per_level: int = 2) -> list[dict]:
+    levels = []
+    for level in range(1, 6):
+        first = "a" if level == 1 else "b"
+        letters = [chr(ord(first) + i) for i in range(letters_per_level)]
+        clauses = [_clause(f"{area}.{level}.{letter}") for letter in letters]
+        levels.append({"level": level, "clauses": clauses})
+    return levels
+
+
+SMALL_FRAMEWORK = {
+    "code": "T/TEST 0001—2024",
+    "title_zh": "测试框架",
+    "title_en": "Test framework",
+    "publisher_zh": "测试协会",
+    "publisher_en": "Test Society",
+    "published": datetime.date(2024, 1, 1),
+    "implemented": datetime.date(2024, 2, 1),
+    "levels": [
+        {
+            "level": n,
+            "ordinal_zh": f"第{'一二三四五'[n - 1]}级",
+            "ordinal_en": f"Level {n}",
+            "name_zh": f"级{n}",
+            "name_en": f"L{n}",
+            "characteristic_zh": "特征",
+            "characteristic_en": "Characteristic",
+            "summary_zh": "说明",
+            "summary_en": "Summary",
+            "details": [{"zh": "细节", "en": "Detail"}],
+        }
+        for n in range(1, 6)
+    ],
+    "objectives": [
+        {
+            "letter": "a",
+            "name_zh": "安全",
+            "name_en": "Safe",
+            "text_zh": "文",
+            "text_en": "T",
+        }
+    ],
+    "modules": [
+        {
+            "letter": "a",
+            "area": "5.2.1",
+            "name_zh": "策略",
+            "text_zh": "文",
+            "text_en": "T",
+        },
+        {
+            "letter": "b",
+            "area": "5.2.3",
+            "name_zh": "周期",
+            "text_zh": "文",
+            "text_en": "T",
+        },
+    ],
+    "areas": ["areas/5.2.1.yaml", "areas/5.2.3.yaml", "areas/5.2.3.1.yaml"],
+}
+SMALL_AREAS = {
+    "5.2.1": {
+        "code": "5.2.1",
+        "parent": None,
+        "name_zh": "策略",
+        "name_en": "Strategy",
+        "levels": _levels("5.2.1"),
+    },
+    "5.2.3": {"code": "5.2.3", "parent": None, "name_zh": "周期", "name_en": "Cycle"},
+    "5.2.3.1": {
+        "code": "5.2.3.1",
+        "parent": "5.2.3",
+        "name_zh": "需求",
+        "name_en": "Needs",
+        "levels": _levels("5.2.3.1"),
+    },
+}
+
+
+def write_framework(folder: Path, framework: dict | None = None, areas=None) -> Path:
+    """Write a small framework's data files into folder and return the folder."""
+    framework = copy.deepcopy(framework or SMALL_FRAMEWORK)
+    areas = copy.deepcopy(areas or SMALL_AREAS)
+    (folder / "areas").mkdir(parents=True, exist_ok=True)
+    (folder / "framework.yaml").write_text(
+        yaml.safe_dump(framework, allow_unicode=True), encoding="utf-8"
+    )
+    for code, area in areas.items():
+        (folder / "areas" / f"{code}.yaml").write_text(
+            yaml.safe_dump(area, allow_unicode=True), encoding="utf-8"
+        )
+    return folder
+
+
+@pytest.fixture
+def small_framework_dir(tmp_path: Path) -> Path:
+    return write_framework(tmp_path / "small")
+
+
+@pytest.fixture
+def small_framework(db, small_framework_dir: Path):
+    from assessments.services.frameworks import load_framework
+
+    return load_framework(small_framework_dir).framework
+
+
+def make_member(organization: Organization, username: str, role: Role):
+    user = get_user_model().objects.create_user(username=username, password="pw")
+    Membership.objects.create(organization=organization, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def organization(db) -> Organization:
+    return Organization.objects.create(name="甲机构", slug="org-a")
+
+
+@pytest.fixture
+def other_organization(db) -> Organization:
+    return Organization.objects.create(name="乙机构", slug="org-b")
+
+
+@pytest.fixture
+def assessor(organization: Organization):
+    return make_member(organization, "assessor-a", Role.ASSESSOR)
