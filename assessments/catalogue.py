@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+YamlMapping = dict[str, Any]
+
 LEVELS = (1, 2, 3, 4, 5)
 AREA_CODE = re.compile(r"^5\.2\.\d+(\.\d+)?$")
 LETTER = re.compile(r"^[a-z]$")
@@ -111,7 +113,7 @@ class _Reader:
     def fail(self, place: str, problem: str) -> CatalogueError:
         return CatalogueError(self.path, place, problem)
 
-    def mapping(self, value: object, place: str, allowed: set[str]) -> dict:
+    def mapping(self, value: object, place: str, allowed: set[str]) -> YamlMapping:
         if not isinstance(value, dict):
             raise self.fail(place, "expected a mapping")
         unknown = sorted(set(value) - allowed)
@@ -119,13 +121,15 @@ class _Reader:
             raise self.fail(place, f"unknown field {unknown[0]!r}")
         return value
 
-    def items(self, data: dict, key: str, place: str) -> list:
+    def items(self, data: YamlMapping, key: str, place: str) -> list[Any]:
         value = data.get(key)
         if not isinstance(value, list) or not value:
             raise self.fail(_join(place, key), "expected a non-empty list")
         return value
 
-    def text(self, data: dict, key: str, place: str, required: bool = True) -> str:
+    def text(
+        self, data: YamlMapping, key: str, place: str, required: bool = True
+    ) -> str:
         value = data.get(key, "")
         if value is None:
             value = ""
@@ -135,7 +139,7 @@ class _Reader:
             raise self.fail(_join(place, key), "is missing or empty")
         return value.strip()
 
-    def date(self, data: dict, key: str) -> datetime.date:
+    def date(self, data: YamlMapping, key: str) -> datetime.date:
         value = data.get(key)
         if not isinstance(value, datetime.date):
             raise self.fail(key, "expected a date written as YYYY-MM-DD")
@@ -204,7 +208,7 @@ def read_catalogue(path: Path) -> Catalogue:
     )
 
 
-def _read_levels(reader: _Reader, data: dict) -> tuple[LevelDefinition, ...]:
+def _read_levels(reader: _Reader, data: YamlMapping) -> tuple[LevelDefinition, ...]:
     raw_levels = reader.items(data, "levels", "")
     if len(raw_levels) != len(LEVELS):
         raise reader.fail(
@@ -233,7 +237,7 @@ def _read_levels(reader: _Reader, data: dict) -> tuple[LevelDefinition, ...]:
     return tuple(levels)
 
 
-def _read_objectives(reader: _Reader, data: dict) -> tuple[dict[str, str], ...]:
+def _read_objectives(reader: _Reader, data: YamlMapping) -> tuple[dict[str, str], ...]:
     objectives = []
     for index, raw in enumerate(reader.items(data, "objectives", "")):
         place = f"objectives[{index}]"
@@ -244,7 +248,7 @@ def _read_objectives(reader: _Reader, data: dict) -> tuple[dict[str, str], ...]:
 
 
 def _read_modules(
-    reader: _Reader, data: dict, area_codes: set[str]
+    reader: _Reader, data: YamlMapping, area_codes: set[str]
 ) -> tuple[dict[str, str], ...]:
     modules = []
     for index, raw in enumerate(reader.items(data, "modules", "")):
@@ -258,7 +262,7 @@ def _read_modules(
     return tuple(modules)
 
 
-def _read_areas(reader: _Reader, data: dict, folder: Path) -> tuple[Area, ...]:
+def _read_areas(reader: _Reader, data: YamlMapping, folder: Path) -> tuple[Area, ...]:
     areas: list[Area] = []
     seen_clauses: dict[str, Path] = {}
     for index, name in enumerate(reader.items(data, "areas", "")):
@@ -312,7 +316,7 @@ def _read_area(path: Path, seen_clauses: dict[str, Path]) -> Area:
 
 
 def _read_area_levels(
-    reader: _Reader, data: dict, area: str, seen_clauses: dict[str, Path]
+    reader: _Reader, data: YamlMapping, area: str, seen_clauses: dict[str, Path]
 ) -> list[Clause]:
     raw_levels = reader.items(data, "levels", "")
     if len(raw_levels) != len(LEVELS):

@@ -1,12 +1,21 @@
 import copy
 import datetime
+import json
 from pathlib import Path
 
 import pytest
 import yaml
 from django.contrib.auth import get_user_model
 
-from assessments.models import Membership, Organization, Role
+from assessments.models import (
+    Answer,
+    Assessment,
+    Citation,
+    Evidence,
+    Membership,
+    Organization,
+    Role,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_FRAMEWORK = REPO / "framework_data" / "t-isc-0028-2023"
@@ -113,6 +122,18 @@ def write_framework(folder: Path, framework: dict | None = None, areas=None) -> 
             yaml.safe_dump(area, allow_unicode=True), encoding="utf-8"
         )
     return folder
+
+
+def write_json(path: Path, document: dict) -> str:
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def row_counts() -> tuple[int, ...]:
+    """Rows an import writes: equal before and after means nothing was written."""
+    return tuple(
+        model.objects.count() for model in (Assessment, Answer, Evidence, Citation)
+    )
 
 
 @pytest.fixture

@@ -122,7 +122,7 @@ def test_broken_yaml_fails_with_one_line_on_stderr_and_nonzero_exit(tmp_path):
         cwd=REPO,
     )
 
-    assert result.returncode != 0
+    assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "framework.yaml: line 2, column 1: not valid YAML" in lines[0]

@@ -34,7 +34,7 @@ class Command(BaseCommand):
             try:
                 result = load_framework(each)
             except CatalogueError as error:
-                raise CommandError(str(error)) from None
+                raise CommandError(str(error), returncode=2) from None
             self.stdout.write(
                 f"{result.framework.code}: {result.outcome} ({result.clauses} clauses)"
             )
