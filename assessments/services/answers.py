@@ -1,0 +1,77 @@
+"""Saving one clause's answer, refusing a save based on an outdated version."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from assessments.models import Answer, Assessment, Citation, Clause, Evidence
+from assessments.scoring import Status
+
+
+class AnswerError(Exception):
+    """An answer the rules refuse, such as not applicable without a reason."""
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    status: Status | None
+    note: str = ""
+    justification: str = ""
+    evidence_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    # On a conflict, the answer someone else saved since the assessor loaded the
+    # clause (None if it has since gone): it is kept, shown, and never overwritten.
+    answer: Answer | None
+    conflict: bool = False
+
+
+def save_answer(
+    assessment: Assessment,
+    clause: Clause,
+    data: AnswerInput,
+    loaded_version: int,
+    user: AbstractBaseUser | None,
+) -> SaveOutcome:
+    """Save the answer if it is still at loaded_version (0: there was none).
+
+    The row is locked while the version is compared and raised, so two concurrent
+    saves from the same version cannot both succeed.
+    """
+    if clause.framework_id != assessment.framework_id or clause.baseline:
+        raise AnswerError(f"clause {clause.code} takes no answer in this assessment")
+    if data.status is Status.NOT_APPLICABLE and not data.justification.strip():
+        raise AnswerError("not applicable needs a written justification")
+    evidence = list(
+        Evidence.objects.filter(
+            organization_id=assessment.organization_id, pk__in=data.evidence_ids
+        )
+    )
+    if len(evidence) != len(set(data.evidence_ids)):
+        raise AnswerError("evidence must come from the organization's own library")
+
+    with transaction.atomic():
+        answer, created = Answer.objects.select_for_update().get_or_create(
+            assessment=assessment, clause=clause, defaults={"version": 0}
+        )
+        if answer.version != loaded_version:
+            if created:
+                answer.delete()
+                return SaveOutcome(None, conflict=True)
+            return SaveOutcome(answer, conflict=True)
+        answer.status = data.status.value if data.status else ""
+        answer.note = data.note
+        answer.justification = data.justification
+        answer.version += 1
+        answer.updated_by = user
+        answer.save()
+        by_id = {item.pk: item for item in evidence}
+        answer.citations.all().delete()
+        Citation.objects.bulk_create(
+            Citation(answer=answer, evidence=by_id[pk], position=position)
+            for position, pk in enumerate(dict.fromkeys(data.evidence_ids))
+        )
+    return SaveOutcome(answer)
