@@ -1,6 +1,8 @@
 import copy
 import datetime
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -167,3 +169,34 @@ def other_organization(db) -> Organization:
 @pytest.fixture
 def assessor(organization: Organization):
     return make_member(organization, "assessor-a", Role.ASSESSOR)
+
+
+def run_manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """Run manage.py as a real process, to see its exit status and stderr."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, message: str) -> None:
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="session")
+def process_database(tmp_path_factory) -> dict[str, str]:
+    """A migrated SQLite file with the small framework and the demo organization."""
+    folder = tmp_path_factory.mktemp("process-db")
+    env = {"DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}", "PATH": ""}
+    framework = write_framework(folder / "small")
+    for command in (["migrate"], ["load_framework", str(framework)], ["setup_demo"]):
+        run_manage(env, *command).check_returncode()
+    return env

@@ -1,8 +1,6 @@
 """import_assessment and export_assessment: the cmmrm-assessment/1 round trip."""
 
 import json
-import subprocess
-import sys
 from io import StringIO
 
 import pytest
@@ -11,7 +9,12 @@ from django.core.management.base import CommandError
 
 from assessments.exchange import FORMAT
 from assessments.models import Assessment, Citation, Evidence
-from tests.conftest import REPO, row_counts, write_framework, write_json
+from tests.conftest import (
+    assert_one_line_error,
+    row_counts,
+    run_manage,
+    write_json,
+)
 
 POLICY = {"title": "风险管理策略", "url": "https://example.org/policy"}
 MINUTES = {"title": "评审会议纪要", "text": "会议同意发布策略。"}
@@ -176,56 +179,22 @@ def test_export_of_an_unknown_id_is_refused(imported):
     assert str(refused.value) == f"no assessment with id {missing}"
 
 
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory):
-    """A migrated sqlite file with the small framework and the demo organization."""
-    folder = tmp_path_factory.mktemp("exchange-db")
-    env = {"DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}", "PATH": ""}
-    framework = write_framework(folder / "small")
-    for command in (["migrate"], ["load_framework", str(framework)], ["setup_demo"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            capture_output=True,
-            check=True,
-            env=env,
-            cwd=REPO,
-        )
-    return env
-
-
-def manage(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-    )
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess, message: str) -> None:
-    assert result.returncode == 2
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1
-    assert lines[0].endswith(message)
-    assert "Traceback" not in result.stderr
-
-
 def test_import_of_a_bad_document_exits_2_with_one_line_on_stderr(
-    demo_database, tmp_path
+    process_database, tmp_path
 ):
     path = write_json(tmp_path / "bad.json", {**DOCUMENT, "target_level": 6})
 
-    result = manage(demo_database, "import_assessment", path, "--organization", "demo")
+    result = run_manage(
+        process_database, "import_assessment", path, "--organization", "demo"
+    )
 
     assert_one_line_error(
         result, f"{path}: target_level: must be a level from 1 to 5, got 6"
     )
 
 
-def test_export_of_an_unknown_id_exits_2_with_one_line_on_stderr(demo_database):
-    result = manage(demo_database, "export_assessment", "4040")
+def test_export_of_an_unknown_id_exits_2_with_one_line_on_stderr(process_database):
+    result = run_manage(process_database, "export_assessment", "4040")
 
     assert_one_line_error(result, "no assessment with id 4040")
 

@@ -2,8 +2,6 @@
 
 import copy
 import json
-import subprocess
-import sys
 from io import StringIO
 
 import pytest
@@ -14,9 +12,10 @@ from django.core.management.base import CommandError
 from assessments.models import Area, Clause, Framework, LevelDefinition
 from tests.conftest import (
     REAL_FRAMEWORK,
-    REPO,
     SMALL_AREAS,
     SMALL_FRAMEWORK,
+    assert_one_line_error,
+    run_manage,
     write_framework,
 )
 
@@ -110,22 +109,17 @@ def test_broken_data_is_refused_and_the_database_keeps_what_it_had(
     assert row_counts() == before
 
 
-def test_broken_yaml_fails_with_one_line_on_stderr_and_nonzero_exit(tmp_path):
+def test_broken_yaml_fails_with_one_line_on_stderr_and_exit_status_2(
+    tmp_path, process_database
+):
     folder = write_framework(tmp_path / "fw")
     (folder / "framework.yaml").write_text("code: [\n", encoding="utf-8")
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "load_framework", str(folder)],
-        capture_output=True,
-        text=True,
-        env={"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "PATH": ""},
-        cwd=REPO,
-    )
+    result = run_manage(process_database, "load_framework", str(folder))
 
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1
-    assert "framework.yaml: line 2, column 1: not valid YAML" in lines[0]
+    assert_one_line_error(
+        result, f"{folder / 'framework.yaml'}: line 2, column 1: not valid YAML"
+    )
 
 
 @pytest.mark.django_db

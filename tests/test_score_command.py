@@ -3,7 +3,6 @@
 import copy
 import io
 import json
-import subprocess
 import sys
 from io import StringIO
 from types import SimpleNamespace
@@ -16,10 +15,11 @@ from assessments.catalogue import read_catalogue
 from assessments.exchange import FORMAT
 from tests.conftest import (
     REAL_FRAMEWORK,
-    REPO,
     SMALL_AREAS,
     SMALL_FRAMEWORK,
+    assert_one_line_error,
     row_counts,
+    run_manage,
     write_framework,
     write_json,
 )
@@ -239,38 +239,10 @@ def test_bad_input_is_refused_with_its_place_and_writes_nothing(
     assert row_counts() == before
 
 
-@pytest.fixture(scope="module")
-def migrated_database(tmp_path_factory):
-    """A sqlite file, migrated and holding the small framework, for real processes."""
-    folder = tmp_path_factory.mktemp("score-db")
-    env = {"DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}", "PATH": ""}
-    framework = write_framework(folder / "small")
-    for command in (["migrate"], ["load_framework", str(framework)]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            capture_output=True,
-            check=True,
-            env=env,
-            cwd=REPO,
-        )
-    return env
-
-
-def test_bad_document_exits_2_with_one_line_on_stderr(migrated_database, tmp_path):
+def test_bad_document_exits_2_with_one_line_on_stderr(process_database, tmp_path):
     path = tmp_path / "bad.json"
     write_json(path, small_document(answers=met("5.2.1.9.z")))
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "score", str(path)],
-        capture_output=True,
-        text=True,
-        env=migrated_database,
-        cwd=REPO,
-    )
+    result = run_manage(process_database, "score", str(path))
 
-    assert result.returncode == 2
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1
-    assert lines[0].endswith(f"{path}: answers.5.2.1.9.z: unknown clause code")
-    assert "Traceback" not in result.stderr
+    assert_one_line_error(result, f"{path}: answers.5.2.1.9.z: unknown clause code")
