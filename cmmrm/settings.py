@@ -103,6 +103,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 FRAMEWORK_DATA_DIR = BASE_DIR / "framework_data"
 
+# The largest evidence file accepted, in megabytes.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,5 +1,8 @@
 """Assessments, the answers given clause by clause, and the evidence they cite."""
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +41,36 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def in_scope(self, area_code: str) -> bool:
+        return self.scope is None or area_code in self.scope
+
+
+class AreaAssignment(models.Model):
+    """An assessor named for one area of an assessment."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="assignments"
+    )
+    area_code = models.CharField(max_length=20)
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    class Meta:
+        ordering = ["assessment", "area_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "area_code", "assessor"], name="assign_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_code}: {self.assessor}"
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    # A random stored name: the user's file name never reaches the file system.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"evidence/{instance.organization_id}/{uuid.uuid4().hex}{suffix}"
+
 
 class Evidence(models.Model):
     """An item of an organization's evidence library; it may support many clauses."""
@@ -56,7 +89,7 @@ class Evidence(models.Model):
     text = models.TextField(_("text excerpt"), blank=True)
     # The file's name as the user gave it; the stored copy is named at random.
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
-    file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    file = models.FileField(upload_to=evidence_path, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from assessments.models import Answer, Assessment, Citation, Clause, Evidence
@@ -75,3 +76,20 @@ def save_answer(
             for position, pk in enumerate(dict.fromkeys(data.evidence_ids))
         )
     return SaveOutcome(answer)
+
+
+def add_uploaded_evidence(
+    organization_id: int,
+    upload: UploadedFile,
+    title: str,
+    user: AbstractBaseUser | None,
+) -> Evidence:
+    """Keep an uploaded file in the organization's library, under its own title."""
+    return Evidence.objects.create(
+        organization_id=organization_id,
+        title=title.strip() or (upload.name or "")[:300],
+        kind=Evidence.Kind.FILE,
+        file_name=(upload.name or "")[:255],
+        file=upload,
+        created_by=user,
+    )

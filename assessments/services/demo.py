@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from assessments.models import Membership, Organization, Role
+from assessments.models import Assessment, Framework, Membership, Organization, Role
+from assessments.services.organizations import AssessmentPlan, create_assessment
 
 DEMO_SLUG = "demo"
 
@@ -35,4 +36,21 @@ def ensure_demo_organization(password: str) -> Organization:
         Membership.objects.update_or_create(
             organization=organization, user=user, defaults={"role": demo.role}
         )
+    _ensure_demo_assessment(organization)
     return organization
+
+
+def _ensure_demo_assessment(organization: Organization) -> None:
+    """An empty assessment against the newest framework, for the demo assessor."""
+    framework = Framework.objects.order_by("-published").first()
+    if (
+        framework is None
+        or Assessment.objects.filter(organization=organization).exists()
+    ):
+        return
+    plan = AssessmentPlan(
+        title="2024 年度自评估 / 2024 self-assessment",
+        framework=framework,
+        target_level=3,
+    )
+    create_assessment(organization, plan, user=None)

@@ -9,12 +9,6 @@ from assessments.models.catalogue import in_language
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    frameworks = Framework.objects.order_by("-published")
-    return render(request, "catalogue/home.html", {"frameworks": frameworks})
-
-
-@login_required
 def show_framework(request: HttpRequest, framework_id: int) -> HttpResponse:
     framework = get_object_or_404(Framework, pk=framework_id)
     areas = list(framework.areas.select_related("parent").order_by("position"))

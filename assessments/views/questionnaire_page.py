@@ -1,0 +1,113 @@
+"""What an area page of the questionnaire shows, in a constant number of queries."""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from assessments.catalogue import LEVELS, Clause
+from assessments.forms import AnswerForm
+from assessments.models import Answer, Assessment
+from assessments.models.catalogue import in_language
+from assessments.permissions import Access
+from assessments.presenters import (
+    area_name,
+    area_summaries,
+    level_label,
+    overall_summary,
+)
+from assessments.services.scores import score_assessment
+
+
+@dataclass
+class ClauseRow:
+    clause: Clause
+    answer: Answer | None
+    form: AnswerForm | None
+    satisfied: bool
+    # Set when the assessor's save was refused because someone else saved first;
+    # conflict is their answer (None if it has since gone).
+    in_conflict: bool = False
+    conflict: Answer | None = None
+
+    @property
+    def text(self) -> str:
+        return in_language(self.clause.text_zh, self.clause.text_en)
+
+    @property
+    def question(self) -> str:
+        return in_language(self.clause.question_zh, self.clause.question_en)
+
+
+def library_choices(assessment: Assessment) -> list[tuple[int, str]]:
+    return list(
+        assessment.organization.evidence.order_by("title").values_list("pk", "title")
+    )
+
+
+def answer_form(
+    clause: Clause, answer: Answer | None, library: list[tuple[int, str]]
+) -> AnswerForm:
+    initial = {"version": answer.version if answer else 0}
+    if answer:
+        initial |= {
+            "status": answer.status,
+            "note": answer.note,
+            "justification": answer.justification,
+            "evidence": [citation.evidence_id for citation in answer.citations.all()],
+        }
+    return AnswerForm(initial=initial, library=library, prefix=clause.code)
+
+
+def area_page_context(
+    assessment: Assessment,
+    access: Access,
+    area_code: str,
+    bound: AnswerForm | None = None,
+    conflicted: bool = False,
+    conflict: Answer | None = None,
+) -> dict[str, object]:
+    catalogue, result = score_assessment(assessment)
+    if area_code not in result.areas:
+        raise Http404("no such area in this assessment")
+    area = catalogue.area(area_code)
+    answers = {
+        answer.clause.code: answer
+        for answer in assessment.answers.filter(clause__area__code=area_code)
+        .select_related("clause", "updated_by")
+        .prefetch_related("citations__evidence")
+    }
+    library = library_choices(assessment)
+    may_answer = access.may_answer(assessment, area_code)
+    rows_by_level: dict[int, list[ClauseRow]] = {level: [] for level in LEVELS}
+    for clause in area.clauses:
+        answer = answers.get(clause.code)
+        form = None
+        own = bound is not None and bound.prefix == clause.code
+        if may_answer and not clause.baseline:
+            form = bound if own else answer_form(clause, answer, library)
+        rows_by_level[clause.level].append(
+            ClauseRow(
+                clause=clause,
+                answer=answer,
+                form=form,
+                satisfied=clause.baseline
+                or bool(answer and answer.for_scoring().satisfied),
+                conflict=conflict
+                if bound is not None and bound.prefix == clause.code
+                else None,
+            )
+        )
+    summaries = area_summaries(assessment, catalogue, result)
+    return {
+        "assessment": assessment,
+        "access": access,
+        "area": next(s for s in summaries if s.code == area_code),
+        "area_title": area_name(area),
+        "summaries": summaries,
+        "overall": overall_summary(catalogue, result),
+        "may_answer": may_answer,
+        "levels": [
+            (level_label(catalogue.levels[level - 1]), level, rows_by_level[level])
+            for level in LEVELS
+        ],
+    }
