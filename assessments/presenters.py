@@ -27,6 +27,13 @@ def level_definition(catalogue: Catalogue, level: int) -> LevelDefinition | None
     return catalogue.levels[level - 1] if level else None
 
 
+def domain_label(catalogue: Catalogue, result: Result, code: str) -> str:
+    """The level of a domain scored through its stages, or "" when none is in scope."""
+    if code not in result.domains:
+        return ""
+    return level_label(level_definition(catalogue, result.domains[code]))
+
+
 def area_name(area: Area) -> str:
     return in_language(area.name_zh, area.name_en)
 

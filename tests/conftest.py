@@ -200,3 +200,11 @@ def process_database(tmp_path_factory) -> dict[str, str]:
     for command in (["migrate"], ["load_framework", str(framework)], ["setup_demo"]):
         run_manage(env, *command).check_returncode()
     return env
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Kept on the item so fixtures can tell, at teardown, whether the test failed.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from assessments.forms import AssessmentForm
 from assessments.models import Area, Framework, Role
 from assessments.permissions import assessment_for, organization_for
-from assessments.presenters import area_summaries, overall_summary
+from assessments.presenters import area_summaries, domain_label, overall_summary
 from assessments.services.organizations import AssessmentPlan, create_assessment
 from assessments.services.scores import score_assessment
 
@@ -57,7 +57,7 @@ def show_assessment(request: HttpRequest, assessment_id: int) -> HttpResponse:
         "access": access,
         "overall": overall_summary(catalogue, result),
         "summaries": area_summaries(assessment, catalogue, result),
-        "lifecycle_level": result.domains.get("5.2.3"),
+        "lifecycle": domain_label(catalogue, result, "5.2.3"),
         "excluded": sorted(assessment.exclusion_reasons.items()),
     }
     return render(request, "assessments/overview.html", context)

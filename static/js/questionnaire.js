@@ -30,7 +30,7 @@
     let again = false;
 
     function save(submitter) {
-      if (form.dataset.conflict && !submitter) { return; }
+      if (form.dataset.unsaved && !submitter) { return; }
       if (saving) { again = true; return; }
       saving = true;
       state.textContent = state.dataset.saving || "…";
@@ -55,7 +55,7 @@
     }
 
     function saved(data) {
-      delete form.dataset.conflict;
+      delete form.dataset.unsaved;
       form.querySelector("[data-conflict-slot]").innerHTML = "";
       clearErrors();
       if (data.clause_html) {
@@ -74,7 +74,7 @@
     }
 
     function conflicted(data) {
-      form.dataset.conflict = "1";
+      form.dataset.unsaved = "1";
       form.querySelector("[data-conflict-slot]").innerHTML = data.conflict_html;
       state.textContent = "⚠";
     }
