@@ -6,6 +6,7 @@ from assessments.views import (
     evidence,
     organizations,
     questionnaire,
+    results,
 )
 
 app_name = "assessments"
@@ -38,6 +39,21 @@ urlpatterns = [
         "assessments/<int:assessment_id>/",
         assessments.show_assessment,
         name="assessment",
+    ),
+    path(
+        "assessments/<int:assessment_id>/results/",
+        results.show_results,
+        name="results",
+    ),
+    path(
+        "assessments/<int:assessment_id>/report.pdf",
+        results.download_report,
+        name="report",
+    ),
+    path(
+        "assessments/<int:assessment_id>/clauses.<str:kind>",
+        results.export_clauses,
+        name="export",
     ),
     path(
         "assessments/<int:assessment_id>/areas/<str:area_code>/",
