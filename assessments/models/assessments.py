@@ -42,7 +42,9 @@ class Assessment(models.Model):
         return self.title
 
     def in_scope(self, area_code: str) -> bool:
-        return self.scope is None or area_code in self.scope
+        # A domain's code in the scope stands for its stages, as in scoring.
+        parent = area_code.rpartition(".")[0]
+        return self.scope is None or area_code in self.scope or parent in self.scope
 
 
 class AreaAssignment(models.Model):

@@ -100,12 +100,15 @@ def results_context(
         if result.overall_level < 5
         else "",
         "lifecycle": domain_label(catalogue, result, "5.2.3"),
+        # A radar needs three spokes; with fewer areas the table says it all.
         "radar": radar_svg(
             [area.code for area in areas],
             [area.level for area in areas],
             target=assessment.target_level,
             title=_("Level per area"),
-        ),
+        )
+        if len(areas) >= 3
+        else "",
         "areas": areas,
         "roadmap": [
             clause_line(catalogue, s.clause, s) for s in roadmap(catalogue, result)

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -10,6 +11,11 @@ from openpyxl.styles import Alignment, Font
 from assessments.catalogue import Catalogue
 from assessments.models import Assessment
 from assessments.models.catalogue import in_language
+
+# Characters a sheet name may not hold, and leading characters that would make a
+# spreadsheet program read a cell as a formula.
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def clause_rows(assessment: Assessment, catalogue: Catalogue) -> list[list[str]]:
@@ -57,9 +63,14 @@ def clause_rows(assessment: Assessment, catalogue: Catalogue) -> list[list[str]]
     return rows
 
 
+def inert(value: str) -> str:
+    """Text a spreadsheet shows as typed: an answer's note is never run as a formula."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 def as_csv(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows([[inert(cell) for cell in row] for row in rows])
     # A byte-order mark so that spreadsheet programs read the Chinese as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -67,9 +78,9 @@ def as_csv(rows: list[list[str]]) -> bytes:
 def as_xlsx(rows: list[list[str]], title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31] or "clauses"
+    sheet.title = SHEET_NAME_FORBIDDEN.sub(" ", title).strip()[:31] or "clauses"
     for row in rows:
-        sheet.append(row)
+        sheet.append([inert(cell) for cell in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     widths = [22, 6, 14, 70, 12, 30, 30, 30, 12]

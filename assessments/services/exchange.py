@@ -12,7 +12,7 @@ from assessments.models import (
     Framework,
     Organization,
 )
-from assessments.scoring import Status
+from assessments.scoring import Status, areas_in_scope
 from assessments.services.frameworks import catalogue_for
 
 
@@ -31,12 +31,17 @@ def import_document(
 ) -> Assessment:
     """Create an assessment from a validated document, all of it or nothing."""
     framework = Framework.objects.get(code=document.framework)
+    scope = None
+    if document.scope is not None:
+        # Stored as area codes only: a domain's code stands for its stages.
+        catalogue = catalogue_for(framework)
+        scope = [area.code for area in areas_in_scope(catalogue, document.scope)]
     assessment = Assessment.objects.create(
         organization=organization,
         framework=framework,
         title=document.title or document.framework,
         target_level=document.target_level,
-        scope=list(document.scope) if document.scope is not None else None,
+        scope=scope,
     )
     clause_ids = dict(framework.clauses.values_list("code", "pk"))
     library: dict[exchange.EvidenceRecord, Evidence] = {}

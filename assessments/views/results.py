@@ -1,7 +1,7 @@
 """Results, what-if, and the report and spreadsheet downloads of an assessment."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
@@ -49,6 +49,8 @@ def download_report(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 @login_required
 def export_clauses(request: HttpRequest, assessment_id: int, kind: str) -> HttpResponse:
+    if kind not in ("csv", "xlsx"):
+        raise Http404("no such export")
     assessment, _access = assessment_for(request.user, assessment_id)
     rows = clause_rows(assessment, catalogue_for(assessment.framework))
     if kind == "csv":
