@@ -70,7 +70,7 @@ def test_import_creates_one_assessment_with_answers_and_evidence(
     assert (assessment.title, assessment.target_level, assessment.scope) == (
         "2024 年度自评",
         3,
-        ["5.2.1", "5.2.3"],
+        ["5.2.1", "5.2.3.1"],
     )
     answers = {
         answer.clause.code: (answer.status, answer.note, answer.justification)
@@ -92,10 +92,11 @@ def test_import_creates_one_assessment_with_answers_and_evidence(
     }
 
 
-def test_export_gives_back_the_imported_document(imported):
+def test_export_gives_back_the_imported_document_with_domains_as_stages(imported):
     text = export(imported.pk)
 
-    assert json.loads(text) == DOCUMENT
+    # The domain 5.2.3 in the scope is stored, and so exported, as its stages.
+    assert json.loads(text) == DOCUMENT | {"scope": ["5.2.1", "5.2.3.1"]}
     assert text.endswith("}\n")
 
 
