@@ -22,6 +22,7 @@ from assessments.scoring import Answer, Status
 FORMAT = "cmmrm-assessment/1"
 EVIDENCE_KINDS = ("url", "text", "file")
 TOP_LEVEL_KEYS = {
+    "audit_trail",
     "format",
     "framework",
     "title",
@@ -261,8 +262,16 @@ def _evidence(value: object, place: str) -> tuple[EvidenceRecord, ...]:
     return tuple(records)
 
 
-def document_as_json(document: AssessmentDocument, catalogue: Catalogue) -> str:
-    """Write a document deterministically: clauses in the catalogue's order."""
+def document_as_json(
+    document: AssessmentDocument,
+    catalogue: Catalogue,
+    audit_trail: list[dict[str, object]] | None = None,
+) -> str:
+    """Write a document deterministically: clauses in the catalogue's order.
+
+    audit_trail, when given, is written for the record. Reading a document ignores
+    it: an imported assessment starts a trail of its own in its new home.
+    """
     data: dict[str, object] = {
         "format": FORMAT,
         "framework": document.framework,
@@ -278,4 +287,6 @@ def document_as_json(document: AssessmentDocument, catalogue: Catalogue) -> str:
         for clause in catalogue.clauses()
         if clause.code in document.answers
     }
+    if audit_trail is not None:
+        data["audit_trail"] = audit_trail
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

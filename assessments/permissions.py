@@ -26,9 +26,14 @@ class Access:
     def manages(self) -> bool:
         return self.role == Role.ADMIN
 
+    def may_review(self, assessment: Assessment) -> bool:
+        return self.role == Role.AUDITOR and assessment.reviewable
+
     def may_answer(self, assessment: Assessment, area_code: str) -> bool:
         """Admins and assessors answer; an area with named assessors is theirs alone."""
         if self.role not in ANSWERING_ROLES or not assessment.in_scope(area_code):
+            return False
+        if not assessment.editable:
             return False
         if self.role == Role.ADMIN:
             return True

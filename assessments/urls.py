@@ -4,9 +4,11 @@ from assessments.views import (
     assessments,
     catalogue,
     evidence,
+    history,
     organizations,
     questionnaire,
     results,
+    review,
 )
 
 app_name = "assessments"
@@ -30,10 +32,15 @@ urlpatterns = [
         name="assessment-new",
     ),
     path("orgs/<slug:slug>/evidence/", evidence.library, name="library"),
+    path("orgs/<slug:slug>/dashboard/", history.dashboard, name="dashboard"),
+    path("orgs/<slug:slug>/compare/", history.compare_assessments, name="compare"),
     path(
         "evidence/<int:evidence_id>/download/",
         evidence.download_evidence,
         name="evidence-download",
+    ),
+    path(
+        "evidence/<int:evidence_id>/open/", evidence.open_evidence, name="evidence-open"
     ),
     path(
         "assessments/<int:assessment_id>/",
@@ -41,9 +48,31 @@ urlpatterns = [
         name="assessment",
     ),
     path(
+        "assessments/<int:assessment_id>/state/",
+        review.change_assessment_state,
+        name="assessment-state",
+    ),
+    path(
+        "assessments/<int:assessment_id>/next/",
+        review.start_next_assessment,
+        name="assessment-next",
+    ),
+    path("assessments/<int:assessment_id>/trail/", review.show_trail, name="trail"),
+    path(
+        "assessments/<int:assessment_id>/clauses/<str:clause_code>/review/",
+        review.review_clause,
+        name="clause-review",
+    ),
+    path("reviews/<int:review_id>/respond/", review.respond, name="review-respond"),
+    path(
         "assessments/<int:assessment_id>/results/",
         results.show_results,
         name="results",
+    ),
+    path(
+        "assessments/<int:assessment_id>/report-check/",
+        results.check_copy,
+        name="report-check",
     ),
     path(
         "assessments/<int:assessment_id>/report.pdf",

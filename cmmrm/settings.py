@@ -103,6 +103,17 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 FRAMEWORK_DATA_DIR = BASE_DIR / "framework_data"
 
+# Emails about assessments (submitted, returned, approved); printed to the console
+# unless an SMTP server is configured.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cmmrm@localhost")
+# The app's address as users reach it, for links in emails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
 # The largest evidence file accepted, in megabytes.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
 

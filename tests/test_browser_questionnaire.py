@@ -1,65 +1,18 @@
-"""The questionnaire in headless Chromium, driven by Playwright.
-
-Uses Debian's Chromium (/usr/bin/chromium); Playwright's own browser download is
-never used. A failing test leaves a screenshot in test-artifacts/.
-"""
-
-import os
-import shutil
+"""The questionnaire in headless Chromium, driven by Playwright."""
 
 import pytest
 
 from assessments.models import Answer, Assessment, Role
-from tests.conftest import REPO, make_member
+from tests.browser_support import (
+    BROWSER_MARKS,
+    answer_met,
+    clause,
+    log_in,
+    wait_saved,
+)
+from tests.conftest import make_member
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARTIFACTS = REPO / "test-artifacts"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"no Chromium at {CHROMIUM}"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API runs an event loop in this thread; the live server's
-    # database calls from the test body are safe here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def open_page(browser, request):
-    contexts = []
-
-    def new_page():
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        return context.new_page()
-
-    yield new_page
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        for number, context in enumerate(contexts):
-            for page in context.pages:
-                page.screenshot(path=ARTIFACTS / f"{request.node.name}-{number}.png")
-    for context in contexts:
-        context.close()
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -67,28 +20,6 @@ def assessment(small_framework, organization):
     return Assessment.objects.create(
         organization=organization, framework=small_framework, title="浏览器测试评估"
     )
-
-
-def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def clause(page, code: str):
-    return page.locator(f'[data-clause="{code}"]')
-
-
-def answer_met(page, code: str) -> None:
-    page.check(f'input[name="{code}-status"][value="met"]')
-    wait_saved(page, code)
-
-
-def wait_saved(page, code: str) -> None:
-    state = clause(page, code).locator("[data-save-state]")
-    state.filter(has_text="✓").wait_for(timeout=10_000)
 
 
 def test_assessor_answers_two_areas_uploads_a_file_and_finds_it_all_kept(

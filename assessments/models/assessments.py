@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from assessments.lifecycle import EDITABLE, REVIEWABLE, VERIFIED, State
 from assessments.models.catalogue import Clause, Framework
 from assessments.models.organizations import Organization
 from assessments.scoring import Answer as ScoringAnswer
@@ -29,6 +30,18 @@ class Assessment(models.Model):
     scope = models.JSONField(_("scope"), null=True, blank=True)
     # Why each area left out of scope was left out, keyed by area code.
     exclusion_reasons = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=[(state.value, state.value) for state in State],
+        default=State.DRAFT.value,
+    )
+    # The reviewer's reasons when the assessment was last returned to its assessors.
+    return_reason = models.TextField(_("reasons for returning"), blank=True)
+    # The final assessment whose answers this one started from.
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -41,10 +54,35 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def editable(self) -> bool:
+        return self.state in EDITABLE
+
+    @property
+    def reviewable(self) -> bool:
+        return self.state in REVIEWABLE
+
+    @property
+    def verified(self) -> bool:
+        return self.state in VERIFIED
+
+    def get_state_display(self) -> str:
+        return STATE_LABELS[State(self.state)]
+
     def in_scope(self, area_code: str) -> bool:
         # A domain's code in the scope stands for its stages, as in scoring.
         parent = area_code.rpartition(".")[0]
         return self.scope is None or area_code in self.scope or parent in self.scope
+
+
+STATE_LABELS = {
+    State.DRAFT: _("Draft"),
+    State.SUBMITTED: _("Submitted"),
+    State.IN_REVIEW: _("In review"),
+    State.RETURNED: _("Returned"),
+    State.APPROVED: _("Approved"),
+    State.FINAL: _("Final"),
+}
 
 
 class AreaAssignment(models.Model):

@@ -78,3 +78,60 @@ def radar_svg(
     )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def trend_svg(
+    x_labels: list[str],
+    series: list[tuple[str, list[int]]],
+    highlight: str = "",
+    maximum: int = 5,
+    title: str = "",
+    width: int = 720,
+    height: int = 300,
+) -> str:
+    """Levels over successive assessments: one line per series, one highlighted."""
+    if not x_labels:
+        raise ValueError("a trend needs at least one assessment")
+    left, right, top, bottom = 40, 20, 20, 60
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = plot_w / max(len(x_labels) - 1, 1)
+
+    def x(index: int) -> float:
+        return left + index * step if len(x_labels) > 1 else left + plot_w / 2
+
+    def y(level: float) -> float:
+        return top + plot_h * (1 - level / maximum)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" font-family="{FONT_FAMILY}" '
+        f'font-size="11"><title>{escape(title)}</title>'
+    ]
+    for level in range(maximum + 1):
+        parts.append(
+            f'<line x1="{left}" y1="{y(level):.1f}" x2="{width - right}" '
+            f'y2="{y(level):.1f}" stroke="#e4e7ec" />'
+            f'<text x="{left - 8}" y="{y(level) + 4:.1f}" text-anchor="end" '
+            f'fill="#667085">{level}</text>'
+        )
+    for index, label in enumerate(x_labels):
+        parts.append(
+            f'<text x="{x(index):.1f}" y="{height - bottom + 18}" text-anchor="middle" '
+            f'fill="#344054">{escape(label)}</text>'
+        )
+    ordered = sorted(series, key=lambda item: item[0] == highlight)
+    for name, values in ordered:
+        points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+        emphasis = name == highlight
+        colour, stroke = ("#1570ef", 3) if emphasis else ("#98a2b3", 1)
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="{colour}" '
+            f'stroke-width="{stroke}"><title>{escape(name)}</title></polyline>'
+        )
+        if emphasis:
+            parts += [
+                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="4" fill="{colour}" />'
+                for i, v in enumerate(values)
+            ]
+    parts.append("</svg>")
+    return "".join(parts)

@@ -8,6 +8,12 @@ from django.db import transaction
 
 from assessments.models import Answer, Assessment, Citation, Clause, Evidence
 from assessments.scoring import Status
+from assessments.services.audit import (
+    actor_name,
+    answer_snapshot,
+    evidence_snapshot,
+    record_change,
+)
 
 
 class AnswerError(Exception):
@@ -42,6 +48,11 @@ def save_answer(
     The row is locked while the version is compared and raised, so two concurrent
     saves from the same version cannot both succeed.
     """
+    if not assessment.editable:
+        raise AnswerError(
+            f"the assessment is {assessment.state}: answers change only while it is "
+            "a draft or returned"
+        )
     if clause.framework_id != assessment.framework_id or clause.baseline:
         raise AnswerError(f"clause {clause.code} takes no answer in this assessment")
     if data.status is Status.NOT_APPLICABLE and not data.justification.strip():
@@ -63,6 +74,7 @@ def save_answer(
                 answer.delete()
                 return SaveOutcome(None, conflict=True)
             return SaveOutcome(answer, conflict=True)
+        before = None if created else answer_snapshot(answer)
         answer.status = data.status.value if data.status else ""
         answer.note = data.note
         answer.justification = data.justification
@@ -75,7 +87,32 @@ def save_answer(
             Citation(answer=answer, evidence=by_id[pk], position=position)
             for position, pk in enumerate(dict.fromkeys(data.evidence_ids))
         )
+        record_change(
+            assessment.organization_id,
+            actor_name(user),
+            "answer",
+            clause.code,
+            before,
+            answer_snapshot(answer),
+            assessment.pk,
+        )
     return SaveOutcome(answer)
+
+
+@transaction.atomic
+def add_evidence(item: Evidence, user: AbstractBaseUser | None) -> Evidence:
+    """Keep a new item in its organization's library, and say so in the trail."""
+    item.created_by = user
+    item.save()
+    record_change(
+        item.organization_id,
+        actor_name(user),
+        "evidence",
+        f"evidence:{item.pk}",
+        None,
+        evidence_snapshot(item),
+    )
+    return item
 
 
 def add_uploaded_evidence(
@@ -85,11 +122,11 @@ def add_uploaded_evidence(
     user: AbstractBaseUser | None,
 ) -> Evidence:
     """Keep an uploaded file in the organization's library, under its own title."""
-    return Evidence.objects.create(
+    item = Evidence(
         organization_id=organization_id,
         title=title.strip() or (upload.name or "")[:300],
         kind=Evidence.Kind.FILE,
         file_name=(upload.name or "")[:255],
         file=upload,
-        created_by=user,
     )
+    return add_evidence(item, user)

@@ -13,6 +13,8 @@ from assessments.models import (
     Organization,
 )
 from assessments.scoring import Status, areas_in_scope
+from assessments.services.answers import add_evidence
+from assessments.services.audit import answer_snapshot, record_change
 from assessments.services.frameworks import catalogue_for
 
 
@@ -59,6 +61,15 @@ def import_document(
             Citation.objects.get_or_create(
                 answer=answer, evidence=library[item], defaults={"position": position}
             )
+        record_change(
+            organization.pk,
+            "import",
+            "answer",
+            code,
+            None,
+            answer_snapshot(answer),
+            assessment.pk,
+        )
     return assessment
 
 
@@ -72,7 +83,7 @@ def _library_item(
         _evidence_field(item.kind): item.value,
     }
     existing = organization.evidence.filter(**fields).order_by("pk").first()
-    return existing or Evidence.objects.create(organization=organization, **fields)
+    return existing or add_evidence(Evidence(organization=organization, **fields), None)
 
 
 def _evidence_field(kind: str) -> str:
@@ -113,3 +124,12 @@ def export_document(
         answers=records,
     )
     return document, catalogue
+
+
+def audit_trail_of(assessment: Assessment) -> list[dict[str, object]]:
+    """The assessment's records of its organization's trail, with their hashes."""
+    records = assessment.organization.audit_records.filter(assessment_ref=assessment.pk)
+    return [
+        record.content() | {"previous_hash": record.previous_hash, "hash": record.hash}
+        for record in records.order_by("sequence")
+    ]

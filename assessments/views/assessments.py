@@ -7,11 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from assessments.forms import AssessmentForm
+from assessments.lifecycle import State, allowed_actions
 from assessments.models import Area, Framework, Role
 from assessments.permissions import assessment_for, organization_for
 from assessments.presenters import area_summaries, domain_label, overall_summary
 from assessments.services.organizations import AssessmentPlan, create_assessment
-from assessments.services.scores import score_assessment
+from assessments.services.scores import score_assessment, score_verified
 
 
 @login_required
@@ -52,10 +53,13 @@ def new_assessment(request: HttpRequest, slug: str) -> HttpResponse:
 def show_assessment(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment, access = assessment_for(request.user, assessment_id)
     catalogue, result = score_assessment(assessment)
+    _catalogue, verified = score_verified(assessment)
     context = {
         "assessment": assessment,
         "access": access,
+        "actions": allowed_actions(State(assessment.state), access.role),
         "overall": overall_summary(catalogue, result),
+        "verified": overall_summary(catalogue, verified),
         "summaries": area_summaries(assessment, catalogue, result),
         "lifecycle": domain_label(catalogue, result, "5.2.3"),
         "excluded": sorted(assessment.exclusion_reasons.items()),

@@ -1,5 +1,7 @@
 """An organization's evidence library, and downloading its files."""
 
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 from assessments.forms import EvidenceForm
 from assessments.models import Evidence
 from assessments.permissions import ANSWERING_ROLES, evidence_for, organization_for
+from assessments.services.answers import add_evidence
 
 
 @login_required
@@ -22,10 +25,9 @@ def library(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             item = form.save(commit=False)
             item.organization = organization
-            item.created_by = request.user
             if item.kind == Evidence.Kind.FILE:
                 item.file_name = form.cleaned_data["file"].name[:255]
-            item.save()
+            add_evidence(item, request.user)
             messages.success(request, _("Evidence added to the library."))
             return redirect("assessments:library", slug)
     items = organization.evidence.order_by("title")
@@ -49,4 +51,30 @@ def download_evidence(request: HttpRequest, evidence_id: int) -> FileResponse:
         item.file.open("rb"), as_attachment=True, filename=item.file_name
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Kinds a browser shows without running anything of the file's; everything else is
+# only ever downloaded.
+INLINE_TYPES = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+}
+
+
+@login_required
+def open_evidence(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    item, _access = evidence_for(request.user, evidence_id)
+    if item.kind != Evidence.Kind.FILE or not item.file:
+        raise Http404("this evidence has no file")
+    content_type = INLINE_TYPES.get(PurePath(item.file.name).suffix.lower())
+    if content_type is None:
+        return redirect("assessments:evidence-download", item.pk)
+    response = FileResponse(item.file.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     return response

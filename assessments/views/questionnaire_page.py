@@ -6,7 +6,7 @@ from django.http import Http404
 
 from assessments.catalogue import LEVELS, Clause
 from assessments.forms import AnswerForm
-from assessments.models import Answer, Assessment
+from assessments.models import Answer, Assessment, Review
 from assessments.models.catalogue import in_language
 from assessments.permissions import Access
 from assessments.presenters import (
@@ -28,6 +28,18 @@ class ClauseRow:
     # conflict is their answer (None if it has since gone).
     in_conflict: bool = False
     conflict: Answer | None = None
+    # The newest review decision on this clause's answer, and whether it is about
+    # the answer as it stands now.
+    review: Review | None = None
+    may_review: bool = False
+
+    @property
+    def review_is_current(self) -> bool:
+        return bool(
+            self.review
+            and self.answer
+            and self.review.answer_version == self.answer.version
+        )
 
     @property
     def text(self) -> str:
@@ -36,6 +48,15 @@ class ClauseRow:
     @property
     def question(self) -> str:
         return in_language(self.clause.question_zh, self.clause.question_en)
+
+
+def _reviewable_by(answer: Answer | None, access: Access) -> bool:
+    # An auditor never reviews an answer they wrote themselves.
+    return (
+        answer is not None
+        and bool(answer.status)
+        and answer.updated_by_id != access.membership.user_id
+    )
 
 
 def library_choices(assessment: Assessment) -> list[tuple[int, str]]:
@@ -74,10 +95,13 @@ def area_page_context(
         answer.clause.code: answer
         for answer in assessment.answers.filter(clause__area__code=area_code)
         .select_related("clause", "updated_by")
-        .prefetch_related("citations__evidence")
+        .prefetch_related(
+            "citations__evidence", "reviews__reviewer", "reviews__responded_by"
+        )
     }
     library = library_choices(assessment)
     may_answer = access.may_answer(assessment, area_code)
+    may_review = access.may_review(assessment)
     rows_by_level: dict[int, list[ClauseRow]] = {level: [] for level in LEVELS}
     for clause in area.clauses:
         answer = answers.get(clause.code)
@@ -92,9 +116,10 @@ def area_page_context(
                 form=form,
                 satisfied=clause.baseline
                 or bool(answer and answer.for_scoring().satisfied),
-                conflict=conflict
-                if bound is not None and bound.prefix == clause.code
-                else None,
+                in_conflict=own and conflicted,
+                conflict=conflict if own else None,
+                review=next(iter(answer.reviews.all()), None) if answer else None,
+                may_review=may_review and _reviewable_by(answer, access),
             )
         )
     summaries = area_summaries(assessment, catalogue, result)
@@ -106,6 +131,8 @@ def area_page_context(
         "summaries": summaries,
         "overall": overall_summary(catalogue, result),
         "may_answer": may_answer,
+        "may_review": may_review,
+        "decisions": Review.Decision.choices,
         "levels": [
             (level_label(catalogue.levels[level - 1]), level, rows_by_level[level])
             for level in LEVELS

@@ -1,15 +1,19 @@
 """Results, what-if, and the report and spreadsheet downloads of an assessment."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
 from assessments.permissions import assessment_for
+from assessments.presenters import overall_summary
 from assessments.reports.content import results_context
 from assessments.reports.pdf import LANGUAGES, render_report
 from assessments.reports.spreadsheets import as_csv, as_xlsx, clause_rows
 from assessments.services.frameworks import catalogue_for
+from assessments.services.issuing import find_issued, issued_report
+from assessments.services.scores import score_verified
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -21,6 +25,9 @@ def show_results(request: HttpRequest, assessment_id: int) -> HttpResponse:
     known = {clause.code for clause in catalogue.clauses()}
     assume = [code for code in request.GET.getlist("assume") if code in known]
     context = results_context(assessment, catalogue, assume_met=assume)
+    _catalogue, verified = score_verified(assessment)
+    context["verified_overall"] = overall_summary(catalogue, verified)
+    context["issued"] = assessment.issued_reports.all()
     context |= {
         "assessment": assessment,
         "access": access,
@@ -38,13 +45,38 @@ def _language(request: HttpRequest) -> str:
 
 @login_required
 def download_report(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """A verified assessment's report is issued once and served from storage after."""
     assessment, _access = assessment_for(request.user, assessment_id)
     language = _language(request)
-    pdf = render_report(assessment, language)
-    response = HttpResponse(pdf, content_type="application/pdf")
     name = f"cmmrm-report-{assessment.pk}-{language}.pdf"
+    if assessment.verified:
+        issued = issued_report(assessment, language, request.user)
+        response = FileResponse(
+            issued.pdf.open("rb"), as_attachment=True, filename=name
+        )
+        response["Content-Type"] = "application/pdf"
+        return response
+    response = HttpResponse(render_report(assessment, language), "application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+def check_copy(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """Say whether an uploaded PDF is exactly a report this assessment issued."""
+    assessment, access = assessment_for(request.user, assessment_id)
+    upload = request.FILES.get("copy") if request.method == "POST" else None
+    found = None
+    if upload is not None and upload.size <= settings.EVIDENCE_MAX_BYTES:
+        found = find_issued(upload.read())
+    context = {
+        "assessment": assessment,
+        "access": access,
+        "checked": upload is not None,
+        "found": found if found and found.assessment_id == assessment.pk else None,
+        "issued": assessment.issued_reports.select_related("issued_by"),
+    }
+    return render(request, "results/check_copy.html", context)
 
 
 @login_required
