@@ -4,6 +4,7 @@ The extension alone proves nothing, so each allowed kind also has to start the w
 such files start. Plain text must decode and hold no NUL byte.
 """
 
+import codecs
 from pathlib import PurePath
 
 ZIP = b"PK\x03\x04"  # docx, xlsx, pptx are zip containers
@@ -36,19 +37,24 @@ def upload_problem(name: str, head: bytes, size: int, limit: int) -> str | None:
     if size == 0:
         return "the file is empty"
     if extension in TEXT_EXTENSIONS:
-        return None if _is_text(head) else "the file's content is not plain text"
+        complete = size <= len(head)
+        return (
+            None if _is_text(head, complete) else "the file's content is not plain text"
+        )
     if not head.startswith(SIGNATURES[extension]):
         return f"the file's content is not a {extension} file"
     return None
 
 
-def _is_text(head: bytes) -> bool:
+def _is_text(head: bytes, complete: bool) -> bool:
     if b"\x00" in head:
         return False
     for encoding in ("utf-8", "gb18030"):
+        # Unless the head is the whole file, it may end inside a character: an
+        # incremental decoder keeps such a tail for later instead of failing on it.
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            # The head may end inside a multi-byte character: ignore only that tail.
-            head[:-4].decode(encoding) if len(head) > 4 else head.decode(encoding)
+            decoder.decode(head, final=complete)
             return True
         except UnicodeDecodeError:
             continue

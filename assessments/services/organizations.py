@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from assessments.models import (
@@ -32,6 +34,11 @@ def add_member(
     if user is None:
         if not password:
             raise MembershipError("a new account needs an initial password")
+        candidate = User(username=username)
+        try:
+            validate_password(password, candidate)
+        except ValidationError as error:
+            raise MembershipError(" ".join(error.messages)) from None
         user = User.objects.create_user(username=username, password=password)
     membership, created = Membership.objects.get_or_create(
         organization=organization, user=user, defaults={"role": role}

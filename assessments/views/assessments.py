@@ -30,6 +30,7 @@ def new_assessment(request: HttpRequest, slug: str) -> HttpResponse:
             memberships__organization=organization, memberships__role=Role.ASSESSOR
         )
         .order_by("username")
+        .values_list("pk", "username")
     )
     form = AssessmentForm(request.POST or None, areas=areas, assessors=assessors)
     if request.method == "POST" and form.is_valid():

@@ -85,6 +85,8 @@ def change_organization_member(
             remove_member(membership)
         elif form.is_valid():
             change_role(membership, Role(form.cleaned_data["role"]))
+        else:
+            raise MembershipError(_("Choose one of the roles."))
         messages.success(request, _("Members updated."))
     except MembershipError as error:
         messages.error(request, str(error))

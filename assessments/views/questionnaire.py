@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments.catalogue import Clause as CatalogueClause
@@ -21,6 +22,7 @@ from assessments.presenters import area_summary, overall_summary
 from assessments.scoring import Status
 from assessments.services.answers import (
     AnswerInput,
+    SaveOutcome,
     add_uploaded_evidence,
     save_answer,
 )
@@ -61,6 +63,15 @@ def save_clause(
         return _refused(request, assessment, access, clause, form, as_json)
 
     data = form.cleaned_data
+    loaded = _loaded_version(request.POST.get("overwrite"), data["version"])
+    if loaded is None:
+        form.add_error(None, _("The version to save over is not a number."))
+        return _refused(request, assessment, access, clause, form, as_json)
+    current = assessment.answers.filter(clause=clause).values_list("version", flat=True)
+    if (current.first() or 0) != loaded:
+        # Refused before the upload is stored, so a retry does not store it twice.
+        outcome = SaveOutcome(assessment.answers.filter(clause=clause).first(), True)
+        return _conflict(request, assessment, access, clause, form, outcome, as_json)
     evidence_ids = list(data["evidence"])
     upload = data.get("upload_file")
     if upload:
@@ -68,7 +79,6 @@ def save_clause(
             assessment.organization_id, upload, data["upload_title"], request.user
         )
         evidence_ids.append(item.pk)
-    loaded = int(request.POST.get("overwrite") or data["version"])
     answer_input = AnswerInput(
         status=Status(data["status"]) if data["status"] else None,
         note=data["note"],
@@ -84,6 +94,13 @@ def save_clause(
     return JsonResponse(
         _saved_json(request, assessment, access, clause, outcome, upload)
     )
+
+
+def _loaded_version(overwrite: str | None, version: int) -> int | None:
+    """The version the save is based on: the form's, or theirs when overwriting."""
+    if not overwrite:
+        return version
+    return int(overwrite) if overwrite.isdigit() else None
 
 
 def _refused(request, assessment, access, clause, form, as_json) -> HttpResponse:
