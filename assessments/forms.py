@@ -177,16 +177,14 @@ class AnswerForm(forms.Form):
 
 
 class EvidenceForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("link"), required=False, max_length=1000, assume_scheme="https"
+    )
+
     class Meta:
         model = Evidence
         fields = ["title", "kind", "url", "text", "file"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["url"] = forms.URLField(
-            label=_("link"), required=False, max_length=1000, assume_scheme="https"
-        )
 
     def clean_file(self) -> UploadedFile | None:
         upload = self.cleaned_data.get("file")
