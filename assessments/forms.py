@@ -132,10 +132,12 @@ class AnswerForm(forms.Form):
     justification = forms.CharField(
         label=_("Justification (required for not applicable)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
     # Plain choices, not a queryset: a page renders one form per clause, and a
     # queryset would be read again for each of them.
@@ -144,15 +146,19 @@ class AnswerForm(forms.Form):
         coerce=int,
         choices=(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 3}),
+        widget=forms.SelectMultiple(attrs={"size": 3, "class": "form-select"}),
     )
     upload_file = forms.FileField(
         label=_("Upload a file as new evidence"),
         required=False,
+        widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
         help_text=", ".join(ALLOWED_EXTENSIONS),
     )
     upload_title = forms.CharField(
-        label=_("Title of the uploaded file"), required=False, max_length=300
+        label=_("Title of the uploaded file"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 

@@ -160,5 +160,10 @@ def _clause_html(request, assessment, clause: CatalogueClause, answer) -> str:
         form=answer_form(clause, answer, library_choices(assessment)),
         satisfied=answer.for_scoring().satisfied,
     )
-    context = {"row": row, "assessment": assessment, "may_answer": True}
+    context = {
+        "row": row,
+        "assessment": assessment,
+        "may_answer": True,
+        "statuses": Answer.StatusChoice.choices,
+    }
     return render_to_string("questionnaire/_clause.html", context, request=request)

@@ -42,6 +42,12 @@ class ClauseRow:
         )
 
     @property
+    def selected_evidence(self) -> set[int]:
+        # Bound data holds strings, initial data holds ids: compare as ids.
+        values = self.form["evidence"].value() if self.form else None
+        return {int(v) for v in values or () if str(v).isdigit()}
+
+    @property
     def text(self) -> str:
         return in_language(self.clause.text_zh, self.clause.text_en)
 
@@ -133,6 +139,7 @@ def area_page_context(
         "may_answer": may_answer,
         "may_review": may_review,
         "decisions": Review.Decision.choices,
+        "statuses": Answer.StatusChoice.choices,
         "levels": [
             (level_label(catalogue.levels[level - 1]), level, rows_by_level[level])
             for level in LEVELS
