@@ -63,21 +63,38 @@ REVIEWABLE = frozenset({State.IN_REVIEW})
 VERIFIED = frozenset({State.APPROVED, State.FINAL})
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for translation; the views translate it when they show it."""
+    return message
+
+
 class LifecycleError(Exception):
-    pass
+    """A refused step. message is an English template with %(name)s placeholders,
+    so that the interface can show it translated."""
+
+    def __init__(self, message: str, **params: str) -> None:
+        self.message = message
+        self.params = params
+        super().__init__(message % params if params else message)
 
 
 def next_state(state: State, action: Action, role: str, reason: str = "") -> State:
     """The state after action, or LifecycleError saying why it is not allowed."""
     transition = TRANSITIONS[action]
     if role not in transition.roles:
-        raise LifecycleError(f"a member with the role {role} may not {action.value}")
+        raise LifecycleError(
+            gettext_noop("A member with the role %(role)s may not %(action)s."),
+            role=role,
+            action=action.value,
+        )
     if state not in transition.sources:
         raise LifecycleError(
-            f"an assessment that is {state.value} cannot {action.value}"
+            gettext_noop("An assessment that is %(state)s cannot %(action)s."),
+            state=state.value,
+            action=action.value,
         )
     if transition.needs_reason and not reason.strip():
-        raise LifecycleError(f"{action.value} needs a reason")
+        raise LifecycleError(gettext_noop("Returning needs a reason."))
     return transition.target
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from statistics import fmean
 
-from assessments.catalogue import LEVELS, Area, Catalogue
+from assessments.catalogue import LEVELS, Area, Catalogue, Clause
 
 
 class Status(StrEnum):
@@ -71,6 +71,10 @@ class Result:
     # Domains scored through their stages (5.2.3): the lowest stage level in scope.
     domains: Mapping[str, int]
     target_level: int | None = None
+
+
+def is_satisfied(clause: Clause, answer: Answer) -> bool:
+    return clause.baseline or answer.satisfied
 
 
 def score_area(

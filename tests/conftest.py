@@ -20,6 +20,9 @@ from assessments.models import (
     Role,
 )
 
+# Fixtures shared by the view tests and the review tests.
+pytest_plugins = ["tests.views_support", "tests.review_support"]
+
 REPO = Path(__file__).resolve().parent.parent
 REAL_FRAMEWORK = REPO / "framework_data" / "t-isc-0028-2023"
 

@@ -17,8 +17,6 @@ from tests.views_support import (
     url,
 )
 
-pytest_plugins = ["tests.views_support"]
-
 
 def library_page(client, organization):
     return client.get(url("library", organization.slug))

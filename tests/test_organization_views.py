@@ -14,8 +14,6 @@ from tests.views_support import (
     url,
 )
 
-pytest_plugins = ["tests.views_support"]
-
 NOT_ADMINS = [Role.ASSESSOR, Role.AUDITOR, Role.EXECUTIVE]
 
 

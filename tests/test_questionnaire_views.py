@@ -21,8 +21,6 @@ from tests.views_support import (
     url,
 )
 
-pytest_plugins = ["tests.views_support"]
-
 CODE = "5.2.1.1.a"
 JSON = {"HTTP_ACCEPT": "application/json"}
 

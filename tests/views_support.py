@@ -1,6 +1,6 @@
 """Fixtures and helpers shared by the view tests.
 
-A test module takes the fixtures with pytest_plugins = ["tests.views_support"].
+tests/conftest.py loads these fixtures for every test module.
 """
 
 import pytest

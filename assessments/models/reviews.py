@@ -115,6 +115,8 @@ class IssuedReport(models.Model):
     language = models.CharField(max_length=5)
     pdf = models.FileField(upload_to="issued-reports/")
     sha256 = models.CharField(max_length=64, unique=True)
+    # Printed on the report itself, which cannot carry its own SHA-256.
+    fingerprint = models.CharField(max_length=64)
     issued_at = models.DateTimeField(auto_now_add=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

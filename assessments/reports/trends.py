@@ -1,5 +1,6 @@
 """What the dashboard shows: every assessment's levels, and the trend chart."""
 
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 
 from assessments.models import Organization
@@ -31,7 +32,7 @@ def dashboard_context(organization: Organization) -> dict[str, object]:
         for area in areas
     ]
     chart = trend_svg(
-        [assessment.created_at.strftime("%Y-%m-%d") for assessment, _r in scored],
+        [localdate(assessment.created_at).isoformat() for assessment, _r in scored],
         series,
         highlight=overall,
         title=_("Levels over time"),

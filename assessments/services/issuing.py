@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from assessments.exchange import document_as_json
-from assessments.lifecycle import LifecycleError
+from assessments.lifecycle import LifecycleError, gettext_noop
 from assessments.models import Assessment, AuditHead, IssuedReport
 from assessments.reports.pdf import html_to_pdf, report_html
 from assessments.services.exchange import export_document
@@ -38,13 +38,20 @@ def issued_report(
     if existing:
         return existing
     if not assessment.verified:
-        raise LifecycleError("reports are issued only for approved assessments")
-    pdf = html_to_pdf(report_html(assessment, language, fingerprint(assessment)))
+        raise LifecycleError(
+            gettext_noop("Reports are issued only for approved assessments.")
+        )
+    printed = fingerprint(assessment)
+    pdf = html_to_pdf(report_html(assessment, language, printed))
     digest = hashlib.sha256(pdf).hexdigest()
     try:
         with transaction.atomic():
             report = IssuedReport(
-                assessment=assessment, language=language, sha256=digest, issued_by=user
+                assessment=assessment,
+                language=language,
+                sha256=digest,
+                fingerprint=printed,
+                issued_by=user,
             )
             report.pdf.save(f"{digest}.pdf", ContentFile(pdf), save=False)
             report.save()

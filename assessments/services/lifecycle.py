@@ -8,7 +8,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.lifecycle import Action, LifecycleError, State, next_state
+from assessments.lifecycle import (
+    Action,
+    LifecycleError,
+    State,
+    gettext_noop,
+    next_state,
+)
 from assessments.models import (
     Answer,
     AreaAssignment,
@@ -60,18 +66,22 @@ def review_answer(
     """Record an auditor's decision on the answer as it stands now."""
     assessment = answer.assessment
     if access.role != Role.AUDITOR:
-        raise LifecycleError("only auditors review answers")
+        raise LifecycleError(gettext_noop("Only auditors review answers."))
     if not assessment.reviewable:
         raise LifecycleError(
-            "answers are reviewed only while the assessment is in review"
+            gettext_noop("Answers are reviewed only while the assessment is in review.")
         )
     if answer.updated_by_id == user.pk:
-        raise LifecycleError("an auditor cannot review an answer they wrote")
+        raise LifecycleError(
+            gettext_noop("An auditor cannot review an answer they wrote.")
+        )
     if decision not in Review.Decision.values:
-        raise LifecycleError(f"unknown decision {decision!r}")
+        raise LifecycleError(
+            gettext_noop("Unknown decision %(decision)s."), decision=decision
+        )
     if decision != Review.Decision.ACCEPTED and not reason.strip():
         raise LifecycleError(
-            "a rejection or a request for more evidence needs a reason"
+            gettext_noop("A rejection or a request for more evidence needs a reason.")
         )
     review = Review.objects.create(
         answer=answer,
@@ -99,7 +109,7 @@ def review_answer(
 @transaction.atomic
 def respond_to_review(review: Review, text: str, user: AbstractBaseUser) -> Review:
     if not text.strip():
-        raise LifecycleError("a response needs some text")
+        raise LifecycleError(gettext_noop("A response needs some text."))
     review.response = text.strip()
     review.responded_by = user
     review.responded_at = timezone.now()
@@ -120,7 +130,9 @@ def respond_to_review(review: Review, text: str, user: AbstractBaseUser) -> Revi
 def start_from(baseline: Assessment, title: str, user: AbstractBaseUser) -> Assessment:
     """A new draft with the final assessment's answers and evidence as its baseline."""
     if baseline.state != State.FINAL:
-        raise LifecycleError("only a final assessment can be the baseline of a new one")
+        raise LifecycleError(
+            gettext_noop("Only a final assessment can be the baseline of a new one.")
+        )
     assessment = Assessment.objects.create(
         organization=baseline.organization,
         framework=baseline.framework,

@@ -19,6 +19,10 @@ from assessments.services.lifecycle import (
 )
 
 
+def refusal(error: LifecycleError) -> str:
+    return _(error.message) % error.params if error.params else _(error.message)
+
+
 @login_required
 @require_POST
 def review_clause(
@@ -41,7 +45,7 @@ def review_clause(
             access,
         )
     except LifecycleError as error:
-        messages.error(request, str(error))
+        messages.error(request, refusal(error))
     url = reverse("assessments:area", args=[assessment.pk, answer.clause.area.code])
     return redirect(f"{url}#clause-{clause_code}")
 
@@ -66,7 +70,7 @@ def respond(request: HttpRequest, review_id: int) -> HttpResponse:
         try:
             respond_to_review(review, request.POST.get("response", ""), request.user)
         except LifecycleError as error:
-            messages.error(request, str(error))
+            messages.error(request, refusal(error))
     url = reverse("assessments:area", args=[assessment.pk, area])
     return redirect(f"{url}#clause-{review.answer.clause.code}")
 
@@ -83,7 +87,7 @@ def change_assessment_state(request: HttpRequest, assessment_id: int) -> HttpRes
     except ValueError:
         messages.error(request, _("Unknown action."))
     except LifecycleError as error:
-        messages.error(request, str(error))
+        messages.error(request, refusal(error))
     return redirect("assessments:assessment", assessment.pk)
 
 
@@ -98,7 +102,7 @@ def start_next_assessment(request: HttpRequest, assessment_id: int) -> HttpRespo
     try:
         new = start_from(assessment, title[:200], request.user)
     except LifecycleError as error:
-        messages.error(request, str(error))
+        messages.error(request, refusal(error))
         return redirect("assessments:assessment", assessment.pk)
     return redirect("assessments:assessment", new.pk)
 
