@@ -10,6 +10,7 @@ from tests.views_support import (
     ROLES,
     assert_sent_to_log_in,
     file_evidence,
+    finish,
     link_evidence,
     log_in,
     pdf_upload,
@@ -30,7 +31,7 @@ def library_add(client, organization):
 def download(client, organization):
     item = file_evidence(organization)
     response = client.get(url("evidence-download", item.pk))
-    response.close()
+    finish(response)
     return response
 
 
@@ -93,7 +94,7 @@ def test_download_keeps_a_chinese_file_name(client, organization, media):
     item = file_evidence(organization, "管理制度.pdf")
 
     response = client.get(url("evidence-download", item.pk))
-    response.close()
+    finish(response)
 
     disposition = response["Content-Disposition"]
     assert disposition == f"attachment; filename*=utf-8''{quote('管理制度.pdf')}"

@@ -22,7 +22,7 @@ from assessments.services import issuing
 from assessments.services.issuing import fingerprint, issued_report
 from assessments.services.lifecycle import review_answer
 from tests.review_support import LEVEL_ONE, access_of, answer, set_state
-from tests.views_support import url
+from tests.views_support import finish, url
 
 pytestmark = pytest.mark.usefixtures("fast_passwords", "media_in_tmp")
 
@@ -72,7 +72,7 @@ def download(client, assessment, language: str = "zh"):
     body = (
         b"".join(response.streaming_content) if response.streaming else response.content
     )
-    response.close()
+    finish(response)
     return response, body
 
 

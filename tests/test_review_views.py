@@ -30,6 +30,7 @@ from tests.views_support import (
     assert_sent_to_log_in,
     clause_data,
     file_evidence,
+    finish,
     link_evidence,
     log_in,
     url,
@@ -830,7 +831,7 @@ def reach(client, everything, page: str):
     if method == "post":
         return client.post(address(everything), POSTED)
     response = client.get(address(everything))
-    response.close()
+    finish(response)
     return response
 
 

@@ -97,3 +97,13 @@ def count_queries(client, address: str) -> int:
         response = client.get(address)
     assert response.status_code == 200
     return len(queries)
+
+
+def finish(response) -> None:
+    """Read a streamed response to its end, which closes its file.
+
+    Never call response.close() in a test: it sends request_finished, which on
+    PostgreSQL closes the database connection the test's transaction runs in.
+    """
+    if response.streaming:
+        b"".join(response.streaming_content)
