@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from assessments import scoring
 from assessments.models import Assessment, Organization
 from assessments.services.frameworks import catalogue_for
+from assessments.services.scores import answers_for_scoring
 
 
 def score_all(organization: Organization) -> list[tuple[Assessment, scoring.Result]]:
@@ -53,12 +54,7 @@ def compare(earlier: Assessment, later: Assessment) -> Comparison:
     results = {}
     satisfied = {}
     for assessment in (earlier, later):
-        answers = {
-            code: scoring.Answer(scoring.Status(status) if status else None, reason)
-            for code, status, reason in assessment.answers.values_list(
-                "clause__code", "status", "justification"
-            )
-        }
+        answers = answers_for_scoring(assessment)
         results[assessment.pk] = scoring.score(
             catalogue, answers, assessment.scope, assessment.target_level
         )
