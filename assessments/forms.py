@@ -25,7 +25,8 @@ class MemberAddForm(forms.Form):
     password = forms.CharField(
         label=_("Initial password (new accounts only)"),
         required=False,
-        widget=forms.PasswordInput,
+        # A password for someone else: the browser must not fill in the admin's own.
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
 

@@ -26,7 +26,11 @@ class MembershipError(Exception):
 
 @transaction.atomic
 def add_member(
-    organization: Organization, username: str, role: Role, password: str = ""
+    organization: Organization,
+    username: str,
+    role: Role,
+    # Empty means "no new account wanted".
+    password: str = "",  # nosec B107
 ) -> Membership:
     """Add an existing account, or create one with an initial password."""
     User = get_user_model()

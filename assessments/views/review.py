@@ -64,7 +64,8 @@ def respond(request: HttpRequest, review_id: int) -> HttpResponse:
     area = review.answer.clause.area.code
     if not access.may_answer(assessment, area):
         messages.error(
-            request, "only the area's assessors respond, while it can change"
+            request,
+            _("Only the area's assessors respond, and only while answers can change."),
         )
     else:
         try:
