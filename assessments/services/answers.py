@@ -129,4 +129,10 @@ def add_uploaded_evidence(
         file_name=(upload.name or "")[:255],
         file=upload,
     )
-    return add_evidence(item, user)
+    try:
+        return add_evidence(item, user)
+    except BaseException:
+        # The row was rolled back; the file, stored first, must not stay behind.
+        if item.file.name:
+            item.file.storage.delete(item.file.name)
+        raise
