@@ -21,7 +21,11 @@ from assessments.models import (
 )
 
 # Fixtures shared by the view tests and the review tests.
-pytest_plugins = ["tests.views_support", "tests.review_support"]
+pytest_plugins = [
+    "tests.views_support",
+    "tests.review_support",
+    "tests.isolation_support",
+]
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_FRAMEWORK = REPO / "framework_data" / "t-isc-0028-2023"
