@@ -8,9 +8,10 @@ scoring engine, the loader and the tests share one reading of the data.
 
 import datetime
 import re
+import reprlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -18,8 +19,44 @@ import yaml
 YamlMapping = dict[str, Any]
 
 LEVELS = (1, 2, 3, 4, 5)
-AREA_CODE = re.compile(r"^5\.2\.\d+(\.\d+)?$")
-LETTER = re.compile(r"^[a-z]$")
+AREA_CODE = re.compile(r"5\.2\.[0-9]+(\.[0-9]+)?")
+LETTER = re.compile(r"[a-z]")
+# The longest texts the database keeps (assessments/models/catalogue.py). Longer ones
+# are refused here: SQLite would keep them, PostgreSQL would stop the load midway.
+FRAMEWORK_LIMITS = {
+    "code": 64,
+    "title_zh": 200,
+    "title_en": 200,
+    "publisher_zh": 200,
+    "publisher_en": 200,
+}
+LEVEL_LIMITS = {"ordinal_zh": 20, "ordinal_en": 20, "name_zh": 20, "name_en": 40}
+AREA_LIMITS = {"code": 20, "name_zh": 100, "name_en": 200}
+# PostgreSQL refuses NUL in text, and a lone surrogate has no UTF-8 encoding.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+_shown = reprlib.Repr()
+_shown.maxstring = _shown.maxother = _shown.maxlong = 60
+
+
+def shown(value: object) -> str:
+    """A value quoted in an error message: repr() of it, cut short if long or deep."""
+    return _shown.repr(value)
+
+
+def one_line(text: str) -> str:
+    """The text with line breaks and other unprintable characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def unstorable(text: str) -> str | None:
+    """What keeps a database from storing the text, if anything."""
+    found = UNSTORABLE.search(text)
+    if found is None:
+        return None
+    return (
+        f"character {found.start() + 1} (U+{ord(found.group()):04X}) cannot be stored"
+    )
 
 
 class CatalogueError(Exception):
@@ -30,7 +67,8 @@ class CatalogueError(Exception):
         self.place = place
         self.problem = problem
         where = f"{self.path}: {place}: " if place else f"{self.path}: "
-        super().__init__(where + problem)
+        # One line whatever the data holds, as commands report it on one line.
+        super().__init__(one_line(where + problem))
 
 
 @dataclass(frozen=True)
@@ -116,9 +154,10 @@ class _Reader:
     def mapping(self, value: object, place: str, allowed: set[str]) -> YamlMapping:
         if not isinstance(value, dict):
             raise self.fail(place, "expected a mapping")
-        unknown = sorted(set(value) - allowed)
+        # YAML keys may be numbers or null too, which do not sort among text.
+        unknown = sorted(set(value) - allowed, key=repr)
         if unknown:
-            raise self.fail(place, f"unknown field {unknown[0]!r}")
+            raise self.fail(place, f"unknown field {shown(unknown[0])}")
         return value
 
     def items(self, data: YamlMapping, key: str, place: str) -> list[Any]:
@@ -128,41 +167,115 @@ class _Reader:
         return value
 
     def text(
-        self, data: YamlMapping, key: str, place: str, required: bool = True
+        self,
+        data: YamlMapping,
+        key: str,
+        place: str,
+        required: bool = True,
+        limit: int = 0,
     ) -> str:
         value = data.get(key, "")
         if value is None:
             value = ""
         if not isinstance(value, str):
             raise self.fail(_join(place, key), "expected text")
-        if required and not value.strip():
+        value = value.strip()
+        if required and not value:
             raise self.fail(_join(place, key), "is missing or empty")
-        return value.strip()
+        if limit and len(value) > limit:
+            raise self.fail(_join(place, key), f"longer than {limit} characters")
+        problem = unstorable(value)
+        if problem:
+            raise self.fail(_join(place, key), problem)
+        return value
 
     def date(self, data: YamlMapping, key: str) -> datetime.date:
         value = data.get(key)
-        if not isinstance(value, datetime.date):
+        # A datetime is a date too, but what it adds would be silently dropped.
+        if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
             raise self.fail(key, "expected a date written as YYYY-MM-DD")
         return value
+
+    def level(self, data: YamlMapping, place: str, level: int) -> None:
+        value = data.get("level")
+        # true == 1 in Python, but true is not a level.
+        if isinstance(value, bool) or value != level:
+            raise self.fail(f"{place}.level", f"expected level {level}")
 
 
 def _join(place: str, key: str) -> str:
     return f"{place}.{key}" if place else key
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, naming the place of every value it cannot read.
+
+    Its own constructors raise plain ValueError and the like, without a place, for
+    scalars such as 2024-13-45 or !!bool maybe; and it keeps the last of a key
+    written twice, silently dropping the first.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            problem = f"not a valid {node.tag.rsplit(':', 1)[-1]}"
+            if isinstance(node, yaml.ScalarNode):
+                problem += f": {shown(node.value)}"
+            raise yaml.constructor.ConstructorError(
+                None, None, problem, node.start_mark
+            ) from None
+
+    def construct_mapping(
+        self, node: yaml.MappingNode, deep: bool = False
+    ) -> dict[Any, Any]:
+        seen = set()
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if (key.tag, key.value) in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"found {shown(key.value)} twice", key.start_mark
+                    )
+                seen.add((key.tag, key.value))
+        return super().construct_mapping(node, deep)
+
+
 def _read_yaml(path: Path) -> object:
     try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CatalogueError(path, "", "file not found") from None
     except UnicodeDecodeError:
         raise CatalogueError(path, "", "not valid UTF-8 text") from None
+    except OSError as error:
+        raise CatalogueError(path, "", f"cannot be read: {error.strerror}") from None
+    try:
+        return _load(text)
+    except RecursionError:
+        raise CatalogueError(path, "", "not valid YAML: nested too deeply") from None
+    except yaml.reader.ReaderError as error:
+        place = _line_and_column(text, error.position)
+        problem = f"not valid YAML: {error.reason} (#x{error.character:04x})"
+        raise CatalogueError(path, place, problem) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or "not valid YAML"
         raise CatalogueError(path, place, f"not valid YAML: {problem}") from None
+
+
+def _load(text: str) -> object:
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def _line_and_column(text: str, position: int) -> str:
+    line = text.count("\n", 0, position) + 1
+    column = position - text.rfind("\n", 0, position)
+    return f"line {line}, column {column}"
 
 
 def framework_file(path: Path) -> Path:
@@ -192,12 +305,12 @@ def read_catalogue(path: Path) -> Catalogue:
     )
     areas = _read_areas(reader, data, path.parent)
     area_codes = {area.code for area in areas}
+    texts = {
+        key: reader.text(data, key, "", limit=limit)
+        for key, limit in FRAMEWORK_LIMITS.items()
+    }
     return Catalogue(
-        code=reader.text(data, "code", ""),
-        title_zh=reader.text(data, "title_zh", ""),
-        title_en=reader.text(data, "title_en", ""),
-        publisher_zh=reader.text(data, "publisher_zh", ""),
-        publisher_en=reader.text(data, "publisher_en", ""),
+        **texts,
         published=reader.date(data, "published"),
         implemented=reader.date(data, "implemented"),
         levels=_read_levels(reader, data),
@@ -223,8 +336,7 @@ def _read_levels(reader: _Reader, data: YamlMapping) -> tuple[LevelDefinition, .
             for lang in ("zh", "en")
         }
         raw = reader.mapping(raw, place, {"level", "details"} | text_fields)
-        if raw.get("level") != index + 1:
-            raise reader.fail(f"{place}.level", f"expected level {index + 1}")
+        reader.level(raw, place, index + 1)
         details = []
         for number, item in enumerate(reader.items(raw, "details", place)):
             item_place = f"{place}.details[{number}]"
@@ -232,7 +344,10 @@ def _read_levels(reader: _Reader, data: YamlMapping) -> tuple[LevelDefinition, .
             details.append(
                 {lang: reader.text(item, lang, item_place) for lang in ("zh", "en")}
             )
-        texts = {name: reader.text(raw, name, place) for name in sorted(text_fields)}
+        texts = {
+            name: reader.text(raw, name, place, limit=LEVEL_LIMITS.get(name, 0))
+            for name in sorted(text_fields)
+        }
         levels.append(LevelDefinition(level=index + 1, details=tuple(details), **texts))
     return tuple(levels)
 
@@ -257,7 +372,7 @@ def _read_modules(
         raw = reader.mapping(raw, place, keys)
         module = {key: reader.text(raw, key, place) for key in sorted(keys)}
         if module["area"] not in area_codes:
-            raise reader.fail(f"{place}.area", f"unknown area {module['area']!r}")
+            raise reader.fail(f"{place}.area", f"unknown area {shown(module['area'])}")
         modules.append(module)
     return tuple(modules)
 
@@ -266,8 +381,12 @@ def _read_areas(reader: _Reader, data: YamlMapping, folder: Path) -> tuple[Area,
     areas: list[Area] = []
     seen_clauses: dict[str, Path] = {}
     for index, name in enumerate(reader.items(data, "areas", "")):
-        if not isinstance(name, str):
-            raise reader.fail(f"areas[{index}]", "expected the path of an area file")
+        if not _is_inside_folder(name):
+            raise reader.fail(
+                f"areas[{index}]",
+                "expected the path of an area file inside the framework's folder,"
+                " such as areas/5.2.1.yaml",
+            )
         area = _read_area(folder / name, seen_clauses)
         if any(area.code == other.code for other in areas):
             raise reader.fail(f"areas[{index}]", f"area {area.code} is listed twice")
@@ -286,30 +405,41 @@ def _read_areas(reader: _Reader, data: YamlMapping, folder: Path) -> tuple[Area,
     return tuple(areas)
 
 
+def _is_inside_folder(name: object) -> bool:
+    if not isinstance(name, str) or not name.strip() or unstorable(name):
+        return False
+    path = PurePosixPath(name)
+    return not path.is_absolute() and ".." not in path.parts and len(name) <= 255
+
+
 def _read_area(path: Path, seen_clauses: dict[str, Path]) -> Area:
     reader = _Reader(path)
     data = reader.mapping(
         _read_yaml(path), "", {"code", "parent", "name_zh", "name_en", "levels"}
     )
     code = data.get("code")
-    if not isinstance(code, str) or not AREA_CODE.match(code):
+    if (
+        not isinstance(code, str)
+        or not AREA_CODE.fullmatch(code)
+        or len(code) > AREA_LIMITS["code"]
+    ):
         raise reader.fail(
-            "code", f"{code!r} is not an area code such as 5.2.1 or 5.2.3.4"
+            "code", f"{shown(code)} is not an area code such as 5.2.1 or 5.2.3.4"
         )
     parent = data.get("parent")
     if parent is not None and (
         not isinstance(parent, str) or not code.startswith(parent + ".")
     ):
         raise reader.fail(
-            "parent", f"{parent!r} is not the section that contains {code}"
+            "parent", f"{shown(parent)} is not the section that contains {code}"
         )
     clauses: list[Clause] = []
     if "levels" in data:
         clauses = _read_area_levels(reader, data, code, seen_clauses)
     return Area(
         code=code,
-        name_zh=reader.text(data, "name_zh", ""),
-        name_en=reader.text(data, "name_en", ""),
+        name_zh=reader.text(data, "name_zh", "", limit=AREA_LIMITS["name_zh"]),
+        name_en=reader.text(data, "name_en", "", limit=AREA_LIMITS["name_en"]),
         parent=parent,
         clauses=tuple(clauses),
     )
@@ -328,8 +458,7 @@ def _read_area_levels(
         place = f"levels[{index}]"
         raw = reader.mapping(raw, place, {"level", "clauses"})
         level = index + 1
-        if raw.get("level") != level:
-            raise reader.fail(f"{place}.level", f"expected level {level}")
+        reader.level(raw, place, level)
         for number, item in enumerate(reader.items(raw, "clauses", place)):
             clause = _read_clause(
                 reader, item, f"{place}.clauses[{number}]", area, level
@@ -357,12 +486,13 @@ def _read_clause(
     section = f"{area}.{level}."
     if not isinstance(code, str) or not code.startswith(section):
         raise reader.fail(
-            f"{place}.code", f"{code!r} does not belong to level section {section[:-1]}"
+            f"{place}.code",
+            f"{shown(code)} does not belong to level section {section[:-1]}",
         )
     letter = code[len(section) :]
-    if not LETTER.match(letter):
+    if not LETTER.fullmatch(letter):
         raise reader.fail(
-            f"{place}.code", f"{code!r} does not end in a clause letter a-z"
+            f"{place}.code", f"{shown(code)} does not end in a clause letter a-z"
         )
     baseline = raw.get("baseline", False)
     if not isinstance(baseline, bool):

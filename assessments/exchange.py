@@ -12,11 +12,12 @@ anything is written, and names the first fault with its place in the document.
 """
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assessments.catalogue import LEVELS, Catalogue
+from assessments.catalogue import LEVELS, Catalogue, one_line, shown, unstorable
 from assessments.scoring import Answer, Status
 
 FORMAT = "cmmrm-assessment/1"
@@ -36,6 +37,13 @@ STATUS_VALUES = tuple(status.value for status in Status)
 # The longest values the database keeps; longer ones are refused before any write.
 TITLE_LIMIT = 200
 EVIDENCE_LIMITS = {"title": 300, "url": 1000, "file": 255, "text": 0}
+# An answer's evidence is numbered from 0 in a small integer column (at most 32767).
+CITATION_LIMIT = 32768
+# A key is named in a place as it is when it is plain and short, else quoted.
+PLAIN_KEY = re.compile(r"[\w.-]+")
+KEY_LIMIT = 60
+# No number in a document needs more digits than this.
+DIGITS_LIMIT = 100
 
 
 class ExchangeError(Exception):
@@ -44,7 +52,8 @@ class ExchangeError(Exception):
     def __init__(self, place: str, problem: str) -> None:
         self.place = place
         self.problem = problem
-        super().__init__(f"{place}: {problem}" if place else problem)
+        # One line whatever the document holds, as commands report it on one line.
+        super().__init__(one_line(f"{place}: {problem}" if place else problem))
 
 
 @dataclass(frozen=True)
@@ -107,20 +116,23 @@ def parse_document(
         raise ExchangeError("", "the document must be a JSON object")
     unknown = sorted(set(data) - TOP_LEVEL_KEYS)
     if unknown:
-        raise ExchangeError(unknown[0], "unknown field")
+        raise ExchangeError(_key(unknown[0]), "unknown field")
     if data.get("format") != FORMAT:
         raise ExchangeError(
-            "format", f"expected {FORMAT!r}, got {data.get('format')!r}"
+            "format", f"expected {FORMAT!r}, got {shown(data.get('format'))}"
         )
 
     framework = data.get("framework")
     if not isinstance(framework, str):
         raise ExchangeError("framework", "expected the framework's code as text")
-    catalogue = find_catalogue(framework) or find_catalogue(
-        normalize_framework_code(framework)
-    )
+    catalogue = None
+    # A code no database could store names no framework: it is not looked up.
+    if not unstorable(framework):
+        catalogue = find_catalogue(framework) or find_catalogue(
+            normalize_framework_code(framework)
+        )
     if catalogue is None:
-        raise ExchangeError("framework", f"unknown framework {framework!r}")
+        raise ExchangeError("framework", f"unknown framework {shown(framework)}")
 
     document = AssessmentDocument(
         framework=catalogue.code,
@@ -139,19 +151,39 @@ def _load_json(raw: bytes | str) -> Any:
     except UnicodeDecodeError as error:
         raise ExchangeError("", f"not UTF-8 text (byte {error.start})") from None
     try:
-        return json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
+        return json.loads(
+            text, object_pairs_hook=_refuse_duplicate_keys, parse_int=_integer
+        )
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         raise ExchangeError("", f"not valid JSON at {where}: {error.msg}") from None
+    except RecursionError:
+        raise ExchangeError("", "not valid JSON: nested too deeply") from None
 
 
 def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for key, value in pairs:
         if key in data:
-            raise ExchangeError(key, "appears twice in the same object")
+            raise ExchangeError(_key(key), "appears twice in the same object")
         data[key] = value
     return data
+
+
+def _integer(digits: str) -> int:
+    # int() refuses thousands of digits, with a message about Python's own limit.
+    if len(digits) > DIGITS_LIMIT:
+        raise ExchangeError(
+            "", f"a number of {len(digits)} digits ({digits[:20]}…) is too long"
+        )
+    return int(digits)
+
+
+def _key(key: str) -> str:
+    """A key as a place names it: quoted unless plain, cut short if long."""
+    if PLAIN_KEY.fullmatch(key) and len(key) <= KEY_LIMIT:
+        return key
+    return shown(key)
 
 
 def _text(data: Mapping[str, Any], key: str, place: str = "", limit: int = 0) -> str:
@@ -161,6 +193,9 @@ def _text(data: Mapping[str, Any], key: str, place: str = "", limit: int = 0) ->
         raise ExchangeError(where, "expected text")
     if limit and len(value) > limit:
         raise ExchangeError(where, f"longer than {limit} characters")
+    problem = unstorable(value)
+    if problem:
+        raise ExchangeError(where, problem)
     return value
 
 
@@ -171,7 +206,7 @@ def _target_level(data: Mapping[str, Any]) -> int | None:
     # bool is an int in Python; true is not a level.
     if isinstance(value, bool) or not isinstance(value, int) or value not in LEVELS:
         raise ExchangeError(
-            "target_level", f"must be a level from 1 to 5, got {value!r}"
+            "target_level", f"must be a level from 1 to 5, got {shown(value)}"
         )
     return value
 
@@ -185,7 +220,7 @@ def _scope(data: Mapping[str, Any], catalogue: Catalogue) -> tuple[str, ...] | N
     known = {area.code for area in catalogue.areas}
     for index, code in enumerate(value):
         if not isinstance(code, str) or code not in known:
-            raise ExchangeError(f"scope[{index}]", f"unknown area {code!r}")
+            raise ExchangeError(f"scope[{index}]", f"unknown area {shown(code)}")
     return tuple(value)
 
 
@@ -196,7 +231,7 @@ def _answers(data: Mapping[str, Any], catalogue: Catalogue) -> dict[str, AnswerR
     clauses = {clause.code: clause for clause in catalogue.clauses()}
     answers = {}
     for code, entry in value.items():
-        place = f"answers.{code}"
+        place = f"answers.{_key(code)}"
         if code not in clauses:
             raise ExchangeError(place, "unknown clause code")
         if clauses[code].baseline:
@@ -212,7 +247,7 @@ def _answer(entry: object, place: str) -> AnswerRecord:
         raise ExchangeError(place, "expected an object")
     unknown = sorted(set(entry) - ANSWER_KEYS)
     if unknown:
-        raise ExchangeError(f"{place}.{unknown[0]}", "unknown field")
+        raise ExchangeError(f"{place}.{_key(unknown[0])}", "unknown field")
     status = _status(entry.get("status"), f"{place}.status")
     note = _text(entry, "note", place)
     justification = _text(entry, "justification", place)
@@ -234,12 +269,14 @@ def _status(value: object, place: str) -> Status | None:
     if isinstance(value, str) and value in STATUS_VALUES:
         return Status(value)
     choices = ", ".join(STATUS_VALUES)
-    raise ExchangeError(place, f"unknown status {value!r} (use {choices})")
+    raise ExchangeError(place, f"unknown status {shown(value)} (use {choices})")
 
 
 def _evidence(value: object, place: str) -> tuple[EvidenceRecord, ...]:
     if not isinstance(value, list):
         raise ExchangeError(place, "expected a list")
+    if len(value) > CITATION_LIMIT:
+        raise ExchangeError(place, f"more than {CITATION_LIMIT} items")
     records = []
     for index, item in enumerate(value):
         where = f"{place}[{index}]"
