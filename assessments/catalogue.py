@@ -8,13 +8,13 @@ scoring engine, the loader and the tests share one reading of the data.
 
 import datetime
 import re
-import reprlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
+from assessments.messages import one_line, shown, unstorable
+from assessments.yaml_loading import UnreadableYaml, read_yaml
 
 YamlMapping = dict[str, Any]
 
@@ -32,31 +32,6 @@ FRAMEWORK_LIMITS = {
 }
 LEVEL_LIMITS = {"ordinal_zh": 20, "ordinal_en": 20, "name_zh": 20, "name_en": 40}
 AREA_LIMITS = {"code": 20, "name_zh": 100, "name_en": 200}
-# PostgreSQL refuses NUL in text, and a lone surrogate has no UTF-8 encoding.
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-_shown = reprlib.Repr()
-_shown.maxstring = _shown.maxother = _shown.maxlong = 60
-
-
-def shown(value: object) -> str:
-    """A value quoted in an error message: repr() of it, cut short if long or deep."""
-    return _shown.repr(value)
-
-
-def one_line(text: str) -> str:
-    """The text with line breaks and other unprintable characters escaped."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
-def unstorable(text: str) -> str | None:
-    """What keeps a database from storing the text, if anything."""
-    found = UNSTORABLE.search(text)
-    if found is None:
-        return None
-    return (
-        f"character {found.start() + 1} (U+{ord(found.group()):04X}) cannot be stored"
-    )
 
 
 class CatalogueError(Exception):
@@ -207,75 +182,11 @@ def _join(place: str, key: str) -> str:
     return f"{place}.{key}" if place else key
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, naming the place of every value it cannot read.
-
-    Its own constructors raise plain ValueError and the like, without a place, for
-    scalars such as 2024-13-45 or !!bool maybe; and it keeps the last of a key
-    written twice, silently dropping the first.
-    """
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        try:
-            return super().construct_object(node, deep)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            problem = f"not a valid {node.tag.rsplit(':', 1)[-1]}"
-            if isinstance(node, yaml.ScalarNode):
-                problem += f": {shown(node.value)}"
-            raise yaml.constructor.ConstructorError(
-                None, None, problem, node.start_mark
-            ) from None
-
-    def construct_mapping(
-        self, node: yaml.MappingNode, deep: bool = False
-    ) -> dict[Any, Any]:
-        seen = set()
-        for key, _ in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                if (key.tag, key.value) in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"found {shown(key.value)} twice", key.start_mark
-                    )
-                seen.add((key.tag, key.value))
-        return super().construct_mapping(node, deep)
-
-
 def _read_yaml(path: Path) -> object:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CatalogueError(path, "", "file not found") from None
-    except UnicodeDecodeError:
-        raise CatalogueError(path, "", "not valid UTF-8 text") from None
-    except OSError as error:
-        raise CatalogueError(path, "", f"cannot be read: {error.strerror}") from None
-    try:
-        return _load(text)
-    except RecursionError:
-        raise CatalogueError(path, "", "not valid YAML: nested too deeply") from None
-    except yaml.reader.ReaderError as error:
-        place = _line_and_column(text, error.position)
-        problem = f"not valid YAML: {error.reason} (#x{error.character:04x})"
-        raise CatalogueError(path, place, problem) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or "not valid YAML"
-        raise CatalogueError(path, place, f"not valid YAML: {problem}") from None
-
-
-def _load(text: str) -> object:
-    loader = _Loader(text)
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
-
-
-def _line_and_column(text: str, position: int) -> str:
-    line = text.count("\n", 0, position) + 1
-    column = position - text.rfind("\n", 0, position)
-    return f"line {line}, column {column}"
+        return read_yaml(path)
+    except UnreadableYaml as error:
+        raise CatalogueError(path, error.place, error.problem) from None
 
 
 def framework_file(path: Path) -> Path:

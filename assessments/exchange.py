@@ -17,7 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assessments.catalogue import LEVELS, Catalogue, one_line, shown, unstorable
+from assessments.catalogue import LEVELS, Catalogue
+from assessments.messages import one_line, shown, unstorable
 from assessments.scoring import Answer, Status
 
 FORMAT = "cmmrm-assessment/1"

@@ -20,6 +20,9 @@ from assessments.models import (
     Role,
 )
 
+# Plain helper modules whose asserts should report like a test's own.
+pytest.register_assert_rewrite("tests.bad_input_support")
+
 # Fixtures shared by the view tests and the review tests.
 pytest_plugins = [
     "tests.views_support",
