@@ -90,7 +90,8 @@ def gunicorn(env: dict[str, str], workers: int = 2, threads: int = 1) -> Iterato
         str(threads),
         "cmmrm.wsgi",
     ]
-    log = open(Path(env["MEDIA_ROOT"]).parent / f"gunicorn-{port}.log", "wb")  # noqa: SIM115
+    # Beside the collected static files: a folder of the run's own.
+    log = open(Path(env["STATIC_ROOT"]).parent / f"gunicorn-{port}.log", "wb")  # noqa: SIM115
     # Fixed argument list.
     process = subprocess.Popen(  # nosec B603
         command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT

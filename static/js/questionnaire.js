@@ -14,8 +14,8 @@
       setText(node, "[data-level-label]", area.level_label);
       setText(node, "[data-completion]", String(area.completion));
       node.querySelectorAll("[data-completion-bar]").forEach(function (bar) {
-        bar.style.width = area.completion + "%";
-        bar.parentElement.setAttribute("aria-valuenow", String(area.completion));
+        bar.value = area.completion;
+        bar.textContent = area.completion + "%";
       });
     });
     setText(document, "[data-overall-level]", overall.level_label);
