@@ -4,9 +4,11 @@ Texts are picked in the active language, so callers switch language around the c
 (translation.override) to build the Chinese or the English edition.
 """
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from assessments import scoring
@@ -23,7 +25,7 @@ from assessments.presenters import (
 )
 from assessments.reports.analysis import Step, key_gaps, roadmap
 from assessments.reports.charts import radar_svg
-from assessments.services.scores import answers_for_scoring
+from assessments.services.scores import Answers, answers_for_scoring
 
 
 @dataclass
@@ -37,6 +39,25 @@ class ClauseLine:
     baseline: bool = False
     answer: Answer | None = None
     evidence: list[str] = field(default_factory=list)
+
+    @property
+    def gap_text(self) -> str:
+        """The text as the gap analysis lists it."""
+        return shortened(self.text, 160)
+
+    @property
+    def roadmap_text(self) -> str:
+        """The text as the roadmap lists it."""
+        return shortened(self.text, 200)
+
+
+def shortened(text: str, length: int) -> str:
+    """What the truncatechars filter gives, without its walk through every
+    character of a text that is short enough anyway: a results page lists up to
+    some 300 clauses."""
+    if len(text) <= length and unicodedata.is_normalized("NFC", text):
+        return text
+    return Truncator(text).chars(length)
 
 
 @dataclass
@@ -70,10 +91,16 @@ def clause_line(
 
 
 def results_context(
-    assessment: Assessment, catalogue: Catalogue, assume_met: Iterable[str] = ()
+    assessment: Assessment,
+    catalogue: Catalogue,
+    assume_met: Iterable[str] = (),
+    answers: Answers | None = None,
 ) -> dict[str, object]:
-    """The results page: levels, radar, per-area table, gaps, roadmap, what-if."""
-    answers = answers_for_scoring(assessment)
+    """The results page: levels, radar, per-area table, gaps, roadmap, what-if.
+
+    answers, when given, are the assessment's as answers_for_scoring reads them."""
+    if answers is None:
+        answers = answers_for_scoring(assessment)
     result = scoring.score(
         catalogue, answers, assessment.scope, assessment.target_level
     )

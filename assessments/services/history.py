@@ -4,9 +4,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from assessments import scoring
-from assessments.models import Assessment, Organization
+from assessments.models import Answer, Assessment, Organization
 from assessments.services.frameworks import catalogue_for
-from assessments.services.scores import answers_for_scoring
+from assessments.services.scores import answers_for_scoring, scoring_answer
 
 
 def score_all(organization: Organization) -> list[tuple[Assessment, scoring.Result]]:
@@ -17,16 +17,15 @@ def score_all(organization: Organization) -> list[tuple[Assessment, scoring.Resu
         )
     )
     answers: dict[int, dict[str, scoring.Answer]] = defaultdict(dict)
+    # From the answers' side, unordered: a filter on the assessments' side would
+    # join the answers a second time, pairing each answer with every other one.
     rows = (
-        organization.assessments.values_list(
-            "pk", "answers__clause__code", "answers__status", "answers__justification"
-        )
-        .filter(answers__isnull=False)
-        .iterator()
+        Answer.objects.filter(assessment__organization=organization)
+        .order_by()
+        .values_list("assessment_id", "clause__code", "status", "justification")
     )
     for pk, code, status, justification in rows:
-        status_value = scoring.Status(status) if status else None
-        answers[pk][code] = scoring.Answer(status_value, justification)
+        answers[pk][code] = scoring_answer(status, justification)
     return [
         (
             assessment,

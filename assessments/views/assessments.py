@@ -12,7 +12,11 @@ from assessments.models import Area, Framework, Role
 from assessments.permissions import assessment_for, organization_for
 from assessments.presenters import area_summaries, domain_label, overall_summary
 from assessments.services.organizations import AssessmentPlan, create_assessment
-from assessments.services.scores import score_assessment, score_verified
+from assessments.services.scores import (
+    answers_for_scoring,
+    score_assessment,
+    score_verified,
+)
 
 
 @login_required
@@ -53,8 +57,9 @@ def new_assessment(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def show_assessment(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment, access = assessment_for(request.user, assessment_id)
-    catalogue, result = score_assessment(assessment)
-    _catalogue, verified = score_verified(assessment)
+    answers = answers_for_scoring(assessment)
+    catalogue, result = score_assessment(assessment, answers)
+    _catalogue, verified = score_verified(assessment, answers)
     context = {
         "assessment": assessment,
         "access": access,

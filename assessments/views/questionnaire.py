@@ -29,8 +29,8 @@ from assessments.services.answers import (
 from assessments.services.scores import score_assessment
 from assessments.views.questionnaire_page import (
     ClauseRow,
-    answer_form,
     area_page_context,
+    clause_inputs,
     library_choices,
 )
 
@@ -157,7 +157,7 @@ def _clause_html(request, assessment, clause: CatalogueClause, answer) -> str:
     row = ClauseRow(
         clause=clause,
         answer=answer,
-        form=answer_form(clause, answer, library_choices(assessment)),
+        inputs=clause_inputs(clause.code, answer, library_choices(assessment)),
         satisfied=answer.for_scoring().satisfied,
     )
     context = {

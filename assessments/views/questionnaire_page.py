@@ -1,12 +1,18 @@
 """What an area page of the questionnaire shows, in a constant number of queries."""
 
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
+from django.db.models import F, Prefetch
+from django.forms import BoundField
 from django.http import Http404
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
-from assessments.catalogue import LEVELS, Clause
+from assessments.catalogue import LEVELS, Area, Clause
 from assessments.forms import AnswerForm
-from assessments.models import Answer, Assessment, Review
+from assessments.models import Answer, Assessment, Citation, Review
 from assessments.models.catalogue import in_language
 from assessments.permissions import Access
 from assessments.presenters import (
@@ -22,7 +28,9 @@ from assessments.services.scores import score_assessment
 class ClauseRow:
     clause: Clause
     answer: Answer | None
-    form: AnswerForm | None
+    # What the clause's form shows (see clause_inputs); None when it takes no answer
+    # from this user.
+    inputs: dict[str, Any] | None
     satisfied: bool
     # Set when the assessor's save was refused because someone else saved first;
     # conflict is their answer (None if it has since gone).
@@ -44,8 +52,24 @@ class ClauseRow:
     @property
     def selected_evidence(self) -> set[int]:
         # Bound data holds strings, initial data holds ids: compare as ids.
-        values = self.form["evidence"].value() if self.form else None
+        values = self.inputs["evidence"]["value"] if self.inputs else None
         return {int(v) for v in values or () if str(v).isdigit()}
+
+    @property
+    def evidence_options(self) -> SafeString:
+        # Written here rather than looped over in the template: a page has up to 29
+        # clauses, each offering the whole library.
+        if self.inputs is None:
+            return SafeString("")
+        selected = self.selected_evidence
+        return format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (value, " selected" if value in selected else "", label)
+                for value, label in self.inputs["evidence"]["choices"]
+            ),
+        )
 
     @property
     def text(self) -> str:
@@ -71,10 +95,26 @@ def library_choices(assessment: Assessment) -> list[tuple[int, str]]:
     )
 
 
-def answer_form(
-    clause: Clause, answer: Answer | None, library: list[tuple[int, str]]
-) -> AnswerForm:
-    initial = {"version": answer.version if answer else 0}
+def clause_inputs(
+    clause_code: str,
+    answer: Answer | None,
+    library: list[tuple[int, str]],
+    bound: AnswerForm | None = None,
+) -> dict[str, Any]:
+    """What a clause's AnswerForm shows, as plain dicts the template reads cheaply.
+
+    Per field: html_name, auto_id, label, help_text, value and errors, as its bound
+    field gives them. Only a refused save's bound form is built, to show its errors:
+    an AnswerForm per clause would cost more than the rest of the page's rows (each
+    copies its fields), so the others fill one form's fields in with their own
+    prefix and initial values.
+    """
+    if bound is not None:
+        inputs = {name: _bound_field(bound[name]) for name in bound.fields}
+        inputs["evidence"]["choices"] = bound.fields["evidence"].choices
+        errors = {"errors": bound.errors, "non_field_errors": bound.non_field_errors()}
+        return inputs | errors
+    initial: dict[str, object] = {"version": answer.version if answer else 0}
     if answer:
         initial |= {
             "status": answer.status,
@@ -82,7 +122,71 @@ def answer_form(
             "justification": answer.justification,
             "evidence": [citation.evidence_id for citation in answer.citations.all()],
         }
-    return AnswerForm(initial=initial, library=library, prefix=clause.code)
+    inputs = {}
+    for name, blank in _blank_inputs().items():
+        field = AnswerForm.base_fields[name]
+        inputs[name] = blank | {
+            "html_name": blank["html_name"].replace(PREFIX, clause_code),
+            "auto_id": blank["auto_id"].replace(PREFIX, clause_code),
+            "value": field.prepare_value(initial.get(name, field.initial)),
+        }
+    inputs["evidence"]["choices"] = library
+    return inputs | {"errors": {}, "non_field_errors": ()}
+
+
+PREFIX = "__prefix__"
+
+
+@cache
+def _blank_inputs() -> dict[str, dict[str, Any]]:
+    """An unbound AnswerForm's fields, under a placeholder prefix; labels are lazy
+    translations, so one reading serves every language."""
+    form = AnswerForm(prefix=PREFIX)
+    return {name: _bound_field(form[name]) for name in form.fields}
+
+
+def _bound_field(field: BoundField) -> dict[str, Any]:
+    return {
+        "html_name": field.html_name,
+        "auto_id": field.auto_id,
+        "label": field.label,
+        "help_text": field.help_text,
+        "value": field.value(),
+        "errors": field.errors,
+    }
+
+
+def area_answers(
+    assessment: Assessment, area: Area, with_citations: bool
+) -> dict[str, Answer]:
+    """The area's answers by clause code, with what the page shows of their
+    newest reviews and, when asked (only forms show them), their citations."""
+    # Explicit orderings: the models' own ones sort by answer, which joins the
+    # answer's assessment and organization only to sort.
+    citations = (
+        Citation.objects.select_related("evidence")
+        .only("answer", "evidence", *(f"evidence__{name}" for name in EVIDENCE_SHOWN))
+        .order_by("answer_id", "position")
+    )
+    reviews = (
+        Review.objects.select_related("reviewer")
+        .only("answer", "reviewer__username", *REVIEW_SHOWN)
+        .order_by("-created_at", "-pk")
+    )
+    prefetches = [Prefetch("reviews", queryset=reviews)]
+    if with_citations:
+        prefetches.append(Prefetch("citations", queryset=citations))
+    rows = (
+        assessment.answers.filter(clause__code__in=[c.code for c in area.clauses])
+        .annotate(code=F("clause__code"))
+        .order_by()
+        .prefetch_related(*prefetches)
+    )
+    return {answer.code: answer for answer in rows}
+
+
+EVIDENCE_SHOWN = ("title", "kind", "url", "file")
+REVIEW_SHOWN = ("answer_version", "decision", "reason", "created_at", "response")
 
 
 def area_page_context(
@@ -97,29 +201,22 @@ def area_page_context(
     if area_code not in result.areas:
         raise Http404("no such area in this assessment")
     area = catalogue.area(area_code)
-    answers = {
-        answer.clause.code: answer
-        for answer in assessment.answers.filter(clause__area__code=area_code)
-        .select_related("clause", "updated_by")
-        .prefetch_related(
-            "citations__evidence", "reviews__reviewer", "reviews__responded_by"
-        )
-    }
-    library = library_choices(assessment)
     may_answer = access.may_answer(assessment, area_code)
     may_review = access.may_review(assessment)
+    answers = area_answers(assessment, area, with_citations=may_answer or may_review)
+    library = library_choices(assessment) if may_answer else []
     rows_by_level: dict[int, list[ClauseRow]] = {level: [] for level in LEVELS}
     for clause in area.clauses:
         answer = answers.get(clause.code)
-        form = None
+        inputs = None
         own = bound is not None and bound.prefix == clause.code
         if may_answer and not clause.baseline:
-            form = bound if own else answer_form(clause, answer, library)
+            inputs = clause_inputs(clause.code, answer, library, bound if own else None)
         rows_by_level[clause.level].append(
             ClauseRow(
                 clause=clause,
                 answer=answer,
-                form=form,
+                inputs=inputs,
                 satisfied=clause.baseline
                 or bool(answer and answer.for_scoring().satisfied),
                 in_conflict=own and conflicted,

@@ -13,7 +13,7 @@ from assessments.reports.pdf import LANGUAGES, render_report
 from assessments.reports.spreadsheets import as_csv, as_xlsx, clause_rows
 from assessments.services.frameworks import catalogue_for
 from assessments.services.issuing import find_issued, issued_report
-from assessments.services.scores import score_verified
+from assessments.services.scores import answers_for_scoring, score_verified
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,8 +24,9 @@ def show_results(request: HttpRequest, assessment_id: int) -> HttpResponse:
     catalogue = catalogue_for(assessment.framework)
     known = {clause.code for clause in catalogue.clauses()}
     assume = [code for code in request.GET.getlist("assume") if code in known]
-    context = results_context(assessment, catalogue, assume_met=assume)
-    _catalogue, verified = score_verified(assessment)
+    answers = answers_for_scoring(assessment)
+    context = results_context(assessment, catalogue, assume, answers)
+    _catalogue, verified = score_verified(assessment, answers)
     context["verified_overall"] = overall_summary(catalogue, verified)
     context["issued"] = assessment.issued_reports.all()
     context |= {
