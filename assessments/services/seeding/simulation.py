@@ -1,50 +1,29 @@
-"""Filling a database with realistic demo data, to try the app and to measure it.
+"""The simulated histories of seeded organizations: what data a seed makes.
 
 Each organization gets members of every role, an evidence library, and a history of
 assessments in every state, with answers, citations, review decisions and an audit
-trail whose hash chain verifies. Everything about an organization comes from its own
-random generator, seeded from the seed and the organization's number, so the same
-seed gives the same data whatever else the database holds.
-
-Rows are built in memory and written one transaction per batch of organizations,
-never through save_answer or record_change, which cost a few queries per row. The
-trail is written as those services would have written it.
+trail. Everything about an organization comes from its own random generator, seeded
+from the seed and the organization's number, so the same seed gives the same data
+whatever else the database holds. The trail is made as save_answer and record_change
+would have made it. Nothing here writes to the database; a few evidence files go to
+storage.
 """
 
 import datetime
-import io
-import json
-import math
-import multiprocessing
-import multiprocessing.util
-import os
 import random
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from itertools import repeat
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, connections, models, transaction
 
-from assessments.audit import GENESIS, record_hash
-from assessments.catalogue import Catalogue
 from assessments.catalogue import Clause as CatalogueClause
 from assessments.lifecycle import State
 from assessments.models import (
-    Answer,
     AreaAssignment,
     Assessment,
-    AuditHead,
-    AuditRecord,
-    Citation,
-    Clause,
     Evidence,
-    Framework,
     Membership,
     Organization,
     Review,
@@ -52,18 +31,17 @@ from assessments.models import (
 )
 from assessments.scoring import Status
 from assessments.services.audit import evidence_snapshot
-from assessments.services.frameworks import catalogue_for
+from assessments.services.seeding.shared import (
+    PROGRESS,
+    START,
+    _AnswerRow,
+    _Change,
+    _ReviewRow,
+    _World,
+)
 
-# Every seeded account has this password, hashed once: hashing it per account would
-# take most of a second each. Known on purpose: it is demo data.
-SEED_PASSWORD = "cmmrm-demo-2023"  # noqa: S105  # nosec B105
-MAX_ORGANIZATIONS = 100_000
-MAX_ASSESSMENTS = 50
-# Organizations per transaction; even, since organizations come in pairs.
-BATCH = 10
-START = datetime.datetime(2023, 9, 1, tzinfo=datetime.UTC)
-# The states in the order an assessment goes through them, as State lists them.
-PROGRESS = list(State)
+if TYPE_CHECKING:
+    from assessments.services.seeding.writing import _Batch
 
 CITIES = ["北京", "上海", "深圳", "杭州", "广州", "成都", "南京", "武汉", "苏州"]
 FIELDS = ["智能", "数智", "云算", "金融科技", "智慧医疗", "自动驾驶", "数据", "语音"]
@@ -104,415 +82,10 @@ RETURN_REASON = "部分条款证据不足，请补充后重新提交。"
 RESPONSE = "已补充证据，请复核。"
 
 
-class SeedError(Exception):
-    """A seed that cannot be planted: a bad size, or a seed already planted."""
-
-
-@dataclass(frozen=True)
-class SeedPlan:
-    organizations: int
-    assessments: int
-    seed: int
-
-    @property
-    def prefix(self) -> str:
-        return f"seed{self.seed}-"
-
-    def check(self) -> None:
-        if not 1 <= self.organizations <= MAX_ORGANIZATIONS:
-            raise SeedError(f"--orgs must be from 1 to {MAX_ORGANIZATIONS}")
-        if not 1 <= self.assessments <= MAX_ASSESSMENTS:
-            raise SeedError(f"--assessments must be from 1 to {MAX_ASSESSMENTS}")
-
-    def states(self, number: int) -> list[State]:
-        """An organization's assessments' states, oldest first.
-
-        The newest few take their states from one cycle through all six states
-        across organizations, so that even a small seed holds every state; the older
-        ones are final. Of the open ones, the more advanced is the older.
-        """
-        count = min(self.assessments, math.ceil(len(PROGRESS) / self.organizations))
-        cycle = [PROGRESS[(number * count + k) % len(PROGRESS)] for k in range(count)]
-        cycle.sort(key=PROGRESS.index, reverse=True)
-        return [State.FINAL] * (self.assessments - count) + cycle
-
-
-def seed_demo(
-    plan: SeedPlan,
-    progress: Callable[[int], None] | None = None,
-    jobs: int | None = None,
-) -> dict[str, int]:
-    """Seed plan.organizations organizations; returns the rows written per model.
-
-    progress is told how many organizations are written so far. jobs is how many
-    processes write batches side by side (by default one per CPU); only on
-    PostgreSQL and outside a transaction, elsewhere batches are written one by one.
-    """
-    plan.check()
-    framework = Framework.objects.order_by("-published").first()
-    if framework is None:
-        raise SeedError("no framework is loaded: run manage.py load_framework first")
-    _refuse_planted(plan)
-    world = _World(plan, framework)
-    batches = [
-        range(first, min(first + BATCH, plan.organizations))
-        for first in range(0, plan.organizations, BATCH)
-    ]
-    counts: dict[str, int] = {}
-    done = 0
-    with _timestamps_as_given():
-        for organizations, written in _write_batches(world, batches, jobs):
-            for name, rows in written.items():
-                counts[name] = counts.get(name, 0) + rows
-            done += organizations
-            if progress:
-                progress(done)
-    if connection.vendor == "postgresql":
-        # Fresh statistics, so that the planner knows the tables just filled.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    return counts
-
-
-def _refuse_planted(plan: SeedPlan) -> None:
-    taken = Organization.objects.filter(slug__startswith=plan.prefix).first()
-    if taken is None:
-        users = get_user_model().objects.filter(username__startswith=plan.prefix)
-        taken = users.first()
-    if taken is not None:
-        raise SeedError(
-            f"--seed {plan.seed} is already planted ({taken} exists); "
-            "choose another seed to add more"
-        )
-
-
-@contextmanager
-def _timestamps_as_given() -> Iterator[None]:
-    # bulk_create stamps auto_now fields with the current time, but a seeded history
-    # has its own dates. Only this process (and its workers) is affected, and only
-    # while seeding.
-    stamped = [Organization, Assessment, Evidence, Answer, Review]
-    fields = [
-        f for model in stamped for f in model._meta.fields if f.name.endswith("_at")
-    ]
-    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
-    for f in fields:
-        f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, auto_now, auto_now_add in saved:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
-
-
-class _World:
-    """What every organization's history shares: the plan, catalogue, password."""
-
-    def __init__(self, plan: SeedPlan, framework: Framework) -> None:
-        self.plan = plan
-        self.framework = framework
-        self.catalogue: Catalogue = catalogue_for(framework)
-        self.clause_ids = dict(
-            Clause.objects.filter(framework=framework).values_list("code", "pk")
-        )
-        self.areas = [area.code for area in self.catalogue.assessable_areas()]
-        # A salt from the seed, so that the same seed gives the same rows.
-        self.password = make_password(SEED_PASSWORD, salt=f"cmmrmseed{plan.seed}")
-        self.spacing = datetime.timedelta(days=max(10, 730 // plan.assessments))
-        self.width = max(4, len(str(plan.organizations)))
-
-
-def _write_batches(
-    world: _World, batches: list[range], jobs: int | None
-) -> Iterator[tuple[int, dict[str, int]]]:
-    side_by_side = connection.vendor == "postgresql" and not connection.in_atomic_block
-    jobs = min(jobs or os.cpu_count() or 1, len(batches)) if side_by_side else 1
-    if jobs <= 1:
-        yield from map(_seed_batch, repeat(world), batches)
-        return
-    # Forked workers share the world read here; each opens its own connection, so
-    # none may be open when they fork.
-    connections.close_all()
-    context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_start_worker, initargs=(world,)) as pool:
-        yield from pool.imap_unordered(_seed_in_worker, batches)
-        pool.close()
-        pool.join()
-
-
-def _seed_batch(world: _World, numbers: range) -> tuple[int, dict[str, int]]:
-    """Build a batch of organizations in memory and write it in one transaction."""
-    batch = _Batch()
-    for number in numbers:
-        _History(world, batch, number).build()
-    with transaction.atomic():
-        return len(numbers), batch.write()
-
-
-_worker_world: _World | None = None
-
-
-def _start_worker(world: _World) -> None:
-    global _worker_world
-    _worker_world = world
-    multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
-
-
-def _seed_in_worker(numbers: range) -> tuple[int, dict[str, int]]:
-    if _worker_world is None:
-        raise RuntimeError("the seeding worker was started without its world")
-    return _seed_batch(_worker_world, numbers)
-
-
-# Answers, citations, reviews and trail records are millions of rows at full size:
-# they are kept as light rows rather than model instances, and written by COPY on
-# PostgreSQL, where bulk_create costs some 200 µs a row (every value is adapted one
-# by one, and the server parses it back), against some 20 µs.
-
-
-@dataclass(slots=True)
-class _AnswerRow:
-    assessment: Assessment
-    clause_id: int
-    version: int = 0
-    status: str = ""
-    note: str = ""
-    justification: str = ""
-    updated_at: datetime.datetime = START
-    updated_by: Any = None
-    cited: list[Evidence] = field(default_factory=list)
-    id: int = 0
-
-    COLUMNS = [
-        "id",
-        "assessment_id",
-        "clause_id",
-        "status",
-        "note",
-        "justification",
-        "version",
-    ]
-    COLUMNS += ["updated_at", "updated_by_id"]
-
-    def values(self) -> tuple:
-        first = (self.id, self.assessment.pk, self.clause_id, self.status, self.note)
-        by = self.updated_by.pk
-        return (*first, self.justification, self.version, self.updated_at, by)
-
-
-@dataclass(slots=True)
-class _ReviewRow:
-    answer: _AnswerRow
-    answer_version: int
-    decision: str
-    reason: str
-    reviewer: Any
-    created_at: datetime.datetime
-    response: str = ""
-    responded_by: Any = None
-    responded_at: datetime.datetime | None = None
-    id: int = 0
-
-    COLUMNS = ["id", "answer_id", "answer_version", "decision", "reason", "reviewer_id"]
-    COLUMNS += ["created_at", "response", "responded_by_id", "responded_at"]
-
-    def values(self) -> tuple:
-        first = (self.id, self.answer.id, self.answer_version, self.decision)
-        review = (self.reason, self.reviewer.pk, self.created_at, self.response)
-        responder = self.responded_by.pk if self.responded_by else None
-        return (*first, *review, responder, self.responded_at)
-
-
-@dataclass(slots=True)
-class _Change:
-    """A trail record to be: its values may name rows that have no id yet."""
-
-    at: datetime.datetime
-    actor: str
-    assessment: Assessment | None
-    kind: str
-    subject: Any
-    before: dict | None
-    after: dict
-    # Filled in when the organization's trail is chained, as AuditRecord.content
-    # reads them.
-    sequence: int = 0
-    assessment_ref: int | None = None
-
-    def resolve(self) -> None:
-        self.assessment_ref = self.assessment.pk if self.assessment else None
-        if isinstance(self.subject, Evidence):
-            self.subject = f"evidence:{self.subject.pk}"
-        for values in (self.before, self.after):
-            if values and "evidence" in values:
-                values["evidence"] = [item.pk for item in values["evidence"]]
-            if values and "review" in values:
-                values["review"] = values["review"].id
-
-
-CITATION_COLUMNS = ["answer_id", "evidence_id", "position"]
-TRAIL_COLUMNS = [
-    "organization_id",
-    "sequence",
-    "at",
-    "actor",
-    "assessment_ref",
-    "kind",
-    "subject",
-]
-TRAIL_COLUMNS += ["before", "after", "previous_hash", "hash"]
-
-
-class _Batch:
-    """The rows of a few organizations, written model by model, parents first."""
-
-    def __init__(self) -> None:
-        parents = [Organization, get_user_model(), Membership, Evidence, Assessment]
-        self.models: dict[Any, list[Any]] = {m: [] for m in [*parents, AreaAssignment]}
-        self.answers: list[_AnswerRow] = []
-        self.reviews: list[_ReviewRow] = []
-        self.trails: list[tuple[Organization, list[_Change]]] = []
-        self.shared_auditor = None
-
-    def add(self, row: models.Model) -> None:
-        self.models[type(row)].append(row)
-
-    def write(self) -> dict[str, int]:
-        """Write every row of the batch; returns the rows written per model."""
-        # Ids first, since an assessment may name another of the batch as baseline.
-        _give_ids(Assessment, self.models[Assessment])
-        for model, rows in self.models.items():
-            model.objects.bulk_create(rows, batch_size=1000)
-        _give_ids(Answer, self.answers)
-        _give_ids(Review, self.reviews)
-        _store(Answer, _AnswerRow.COLUMNS, [row.values() for row in self.answers])
-        citations = [
-            (row.id, item.pk, position)
-            for row in self.answers
-            for position, item in enumerate(row.cited)
-        ]
-        _store(Citation, CITATION_COLUMNS, citations)
-        _store(Review, _ReviewRow.COLUMNS, [row.values() for row in self.reviews])
-        heads = [AuditHead(organization=org) for org, _changes in self.trails]
-        records = [
-            record
-            for (organization, changes), head in zip(self.trails, heads, strict=True)
-            for record in _chain(organization, changes, head)
-        ]
-        _store(AuditRecord, TRAIL_COLUMNS, records)
-        AuditHead.objects.bulk_create(heads)
-        counts = {model.__name__: len(rows) for model, rows in self.models.items()}
-        return counts | {
-            "Answer": len(self.answers),
-            "Citation": len(citations),
-            "Review": len(self.reviews),
-            "AuditRecord": len(records),
-            "AuditHead": len(heads),
-        }
-
-
-def _chain(
-    organization: Organization, changes: list[_Change], head: AuditHead
-) -> list[tuple]:
-    # An organization's assessments overlap in time: the trail is in time order.
-    changes.sort(key=lambda change: change.at)
-    previous, records = GENESIS, []
-    for sequence, change in enumerate(changes, start=1):
-        change.sequence = sequence
-        change.resolve()
-        # The model's own reading of a record, so the hash is the one it checks.
-        digest = record_hash(previous, AuditRecord.content(change))
-        records.append(
-            (organization.pk, sequence, change.at, change.actor)
-            + (change.assessment_ref, change.kind, change.subject)
-            + (change.before, change.after, previous, digest)
-        )
-        previous = digest
-    head.sequence, head.hash = len(records), previous
-    return records
-
-
-def _give_ids(model: type[models.Model], rows: Sequence[Any]) -> None:
-    """Ids for rows about to be written, so that other rows can point at them."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
-                "FROM generate_series(1, %s)",
-                [table, len(rows)],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-        else:
-            # Elsewhere (SQLite) the batch's transaction keeps other writers out.
-            # The table name is the model's own, quoted: no input reaches the query.
-            quoted = connection.ops.quote_name(table)
-            cursor.execute(f"SELECT MAX(id) FROM {quoted}")  # noqa: S608  # nosec B608
-            last = cursor.fetchone()[0] or 0
-            ids = list(range(last + 1, last + 1 + len(rows)))
-    for row, row_id in zip(rows, ids, strict=True):
-        row.id = row_id
-
-
-def _store(model: type[models.Model], columns: list[str], rows: list[tuple]) -> None:
-    if connection.vendor != "postgresql":
-        objects = (model(**dict(zip(columns, row, strict=True))) for row in rows)
-        model.objects.bulk_create(objects, batch_size=1000)
-        return
-    quote = connection.ops.quote_name
-    sql = (
-        f"COPY {quote(model._meta.db_table)} "
-        f"({', '.join(quote(column) for column in columns)}) FROM STDIN"
-    )
-    writers = [_copy_writer(model._meta.get_field(column)) for column in columns]
-    text = "".join(
-        "\t".join([write(value) for write, value in zip(writers, row, strict=True)])
-        + "\n"
-        for row in rows
-    )
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        if hasattr(raw, "copy_expert"):  # psycopg2
-            raw.copy_expert(sql, io.StringIO(text))
-        else:  # psycopg 3
-            with raw.copy(sql) as copy:
-                copy.write(text)
-
-
-def _copy_writer(model_field: Any) -> Callable[[Any], str]:
-    """How COPY's text format writes the field's values."""
-    write = COPY_WRITERS.get(model_field.get_internal_type(), str)
-    if not model_field.null:
-        return write
-    return lambda value: "\\N" if value is None else write(value)
-
-
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _text(value: str) -> str:
-    # Looking first is cheaper: translating walks a text character by character.
-    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        return value.translate(COPY_ESCAPES)
-    return value
-
-
-def _json_text(value: object) -> str:
-    return _text(json.dumps(value, ensure_ascii=False))
-
-
-COPY_WRITERS: dict[str, Callable[[Any], str]] = {
-    "CharField": _text,
-    "TextField": _text,
-    "DateTimeField": datetime.datetime.isoformat,
-    "JSONField": _json_text,
-}
-
-
 class _History:
     """One organization: its people and library, and its assessments one by one."""
 
-    def __init__(self, world: _World, batch: _Batch, number: int) -> None:
+    def __init__(self, world: _World, batch: "_Batch", number: int) -> None:
         self.world, self.batch, self.number = world, batch, number
         plan = world.plan
         # Demo data, not secrets: a seeded generator is what makes it repeatable.
