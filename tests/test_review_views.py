@@ -4,12 +4,14 @@ verified level, final assessments, starting anew, the trail and opening evidence
 import pytest
 from django.conf import settings
 from django.contrib.messages import constants, get_messages
+from django.utils import timezone
 
 from assessments.lifecycle import Action, State
 from assessments.models import (
     Answer,
     AreaAssignment,
     Assessment,
+    AuditRecord,
     Citation,
     Evidence,
     Review,
@@ -919,3 +921,78 @@ def test_evidence_without_a_file_does_not_open(client, organization):
 
     assert response.status_code == 404
     assert Evidence.objects.count() == 1
+
+
+def many_records(organization, assessment, count: int) -> None:
+    """count records of the assessment, every third about CODE; the page does not
+    check hashes, so these carry placeholders."""
+    AuditRecord.objects.bulk_create(
+        AuditRecord(
+            organization=organization,
+            sequence=number,
+            at=timezone.now(),
+            actor="assessor-a",
+            assessment_ref=assessment.pk,
+            kind="answer",
+            subject=CODE if number % 3 == 0 else "5.2.1.1.b",
+            previous_hash="0" * 64,
+            hash=f"{number:064d}",
+        )
+        for number in range(1, count + 1)
+    )
+
+
+def test_trail_pages_through_every_record_by_record_number(
+    client, assessment, organization, team
+):
+    many_records(organization, assessment, 250)
+    client.force_login(team[Role.AUDITOR])
+    seen: list[int] = []
+    address = url("trail", assessment.pk)
+    pages = 0
+
+    while address:
+        response = client.get(address)
+        pages += 1
+        seen += [record.sequence for record in response.context["records"]]
+        older = response.context["older"]
+        address = f"{url('trail', assessment.pk)}?before={older}" if older else ""
+        if older:
+            assert f"before={older}" in response.text
+
+    assert pages == 3
+    assert seen == list(range(250, 0, -1))
+
+
+def test_trail_pages_keep_the_clause_filter(client, assessment, organization, team):
+    many_records(organization, assessment, 400)  # 133 of them about CODE
+    client.force_login(team[Role.AUDITOR])
+
+    first = client.get(url("trail", assessment.pk), {"clause": CODE})
+    older = first.context["older"]
+    second = client.get(url("trail", assessment.pk), {"clause": CODE, "before": older})
+
+    assert f"clause={CODE}&amp;before={older}" in first.text
+    assert len(first.context["records"]) == 100
+    assert [r.sequence for r in second.context["records"]] == list(range(99, 0, -3))
+    assert second.context["older"] is None
+    assert {r.subject for r in second.context["records"]} == {CODE}
+    assert "Newest records" in second.text
+    beyond = client.get(url("trail", assessment.pk), {"before": 1})
+    assert list(beyond.context["records"]) == []
+    assert "No older records." in beyond.text
+
+
+@pytest.mark.parametrize("before", ["abc", "-3", "١٢", "99999999999", "3.5"])
+def test_trail_says_when_the_record_number_is_not_one(
+    client, assessment, organization, team, before
+):
+    many_records(organization, assessment, 5)
+    client.force_login(team[Role.AUDITOR])
+
+    response = client.get(url("trail", assessment.pk), {"before": before})
+
+    assert response.status_code == 200
+    assert response.context["refused"]
+    assert [r.sequence for r in response.context["records"]] == [5, 4, 3, 2, 1]
+    assert 'role="alert"' in response.text

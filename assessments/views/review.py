@@ -115,10 +115,33 @@ def show_trail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     clause = request.GET.get("clause", "")
     if clause:
         records = records.filter(subject=clause)
+    # Paged by record number rather than by offset: the link to older records names
+    # the oldest one shown, so a page stays the same however many records follow.
+    before, refused = _record_number(request.GET.get("before", ""))
+    if before is not None:
+        records = records.filter(sequence__lt=before)
+    page = list(records.order_by("-sequence")[: TRAIL_PAGE + 1])
+    shown = page[:TRAIL_PAGE]
     context = {
         "assessment": assessment,
         "access": access,
         "clause": clause,
-        "records": records.order_by("-sequence")[:500],
+        "records": shown,
+        "paged": before is not None,
+        "older": shown[-1].sequence if len(page) > TRAIL_PAGE else None,
+        "refused": refused,
     }
     return render(request, "review/trail.html", context)
+
+
+TRAIL_PAGE = 100
+
+
+def _record_number(text: str) -> tuple[int | None, str]:
+    """The record number asked for, or None and why it was not taken."""
+    if not text:
+        return None, ""
+    if text.isascii() and text.isdigit() and len(text) < 10:
+        return int(text), ""
+    message = _("“%(value)s” is not a record number: showing the newest records.")
+    return None, message % {"value": text[:40]}
