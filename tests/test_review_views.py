@@ -996,3 +996,19 @@ def test_trail_says_when_the_record_number_is_not_one(
     assert response.context["refused"]
     assert [r.sequence for r in response.context["records"]] == [5, 4, 3, 2, 1]
     assert 'role="alert"' in response.text
+
+
+def test_trail_shows_before_and_after_as_json(client, assessment, organization, team):
+    many_records(organization, assessment, 1)
+    organization.audit_records.update(
+        before=None, after={"status": "full", "note": "已落实"}
+    )
+    client.force_login(team[Role.AUDITOR])
+
+    response = client.get(url("trail", assessment.pk))
+
+    cells = response.text.split('<code class="text-break">')[1:3]
+    assert cells[0].startswith("—</code>")
+    assert cells[1].startswith(
+        "{&quot;note&quot;: &quot;已落实&quot;, &quot;status&quot;: &quot;full&quot;}"
+    )

@@ -1,5 +1,7 @@
 """Auditors' decisions on answers, the audit trail, and reports issued once."""
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -104,6 +106,21 @@ class AuditRecord(models.Model):
             "before": self.before,
             "after": self.after,
         }
+
+    # As the trail page shows them: JSON as stored, keys sorted, Chinese left as is.
+    @property
+    def before_text(self) -> str:
+        return _as_json(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return _as_json(self.after)
+
+
+def _as_json(value: object) -> str:
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 class IssuedReport(models.Model):
