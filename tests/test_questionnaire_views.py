@@ -448,6 +448,42 @@ def test_save_cites_library_items_in_the_given_order(client, organization, asses
     assert [c.evidence_id for c in cited] == [second.pk, first.pk]
 
 
+def test_clause_form_shows_the_saved_status_and_cited_evidence(
+    client, organization, assessment
+):
+    log_in(client, organization, Role.ASSESSOR)
+    cited = link_evidence(organization, "<b>制度</b> & 流程")
+    escaped = "&lt;b&gt;制度&lt;/b&gt; &amp; 流程"
+    other = text_evidence(organization, "记录")
+    save(client, assessment, status="partial", evidence=[cited.pk])
+
+    page = area_page(client, assessment).content.decode()
+
+    assert (
+        f'name="{CODE}-status" value="partial" id="id_{CODE}-status_1" checked>' in page
+    )
+    assert page.count(" checked>") == 1
+    assert f'<option value="{cited.pk}" selected>{escaped}</option>' in page
+    assert f'<option value="{other.pk}">记录</option>' in page
+    assert "<b>制度</b>" not in page
+
+
+def test_refused_plain_save_keeps_what_the_assessor_chose(
+    client, organization, assessment
+):
+    log_in(client, organization, Role.ASSESSOR)
+    item = text_evidence(organization, "记录")
+
+    response = save(
+        client, assessment, as_json=False, status="not_applicable", evidence=[item.pk]
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'value="not_applicable" id="id_{CODE}-status_3" checked>' in page
+    assert f'<option value="{item.pk}" selected>记录</option>' in page
+
+
 def test_evidence_of_another_organization_cannot_be_cited(
     client, organization, other_organization, assessment
 ):

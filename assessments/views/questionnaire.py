@@ -29,6 +29,7 @@ from assessments.services.answers import (
 from assessments.services.scores import score_assessment
 from assessments.views.questionnaire_page import (
     ClauseRow,
+    LibraryOptions,
     area_page_context,
     clause_inputs,
     library_choices,
@@ -157,13 +158,14 @@ def _clause_html(request, assessment, clause: CatalogueClause, answer) -> str:
     row = ClauseRow(
         clause=clause,
         answer=answer,
-        inputs=clause_inputs(clause.code, answer, library_choices(assessment)),
+        inputs=clause_inputs(
+            clause.code, answer, LibraryOptions(library_choices(assessment))
+        ),
         satisfied=answer.for_scoring().satisfied,
     )
     context = {
         "row": row,
         "assessment": assessment,
         "may_answer": True,
-        "statuses": Answer.StatusChoice.choices,
     }
     return render_to_string("questionnaire/_clause.html", context, request=request)

@@ -1,5 +1,6 @@
 """What an area page of the questionnaire shows, in a constant number of queries."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -7,7 +8,7 @@ from typing import Any
 from django.db.models import F, Prefetch
 from django.forms import BoundField
 from django.http import Http404
-from django.utils.html import format_html_join
+from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import SafeString
 
 from assessments.catalogue import LEVELS, Area, Clause
@@ -50,24 +51,35 @@ class ClauseRow:
         )
 
     @property
-    def selected_evidence(self) -> set[int]:
-        # Bound data holds strings, initial data holds ids: compare as ids.
+    def selected_evidence(self) -> set[str]:
+        # Bound data holds strings, initial data holds ids: compare as strings.
         values = self.inputs["evidence"]["value"] if self.inputs else None
-        return {int(v) for v in values or () if str(v).isdigit()}
+        return {str(v) for v in values or ()}
 
     @property
     def evidence_options(self) -> SafeString:
-        # Written here rather than looped over in the template: a page has up to 29
-        # clauses, each offering the whole library.
         if self.inputs is None:
             return SafeString("")
-        selected = self.selected_evidence
+        library: LibraryOptions = self.inputs["evidence"]["choices"]
+        return library.html(self.selected_evidence)
+
+    @property
+    def status_radios(self) -> SafeString:
+        # Written here rather than looped over in the template, which took a fifth
+        # of the page's time for four radios per clause.
+        if self.inputs is None:
+            return SafeString("")
+        field = self.inputs["status"]
+        name, auto_id = field["html_name"], field["auto_id"]
+        checked = str(field["value"] or "")
         return format_html_join(
             "",
-            '<option value="{}"{}>{}</option>',
+            '<div class="form-check form-check-inline"><input class="form-check-input"'
+            ' type="radio" name="{0}" value="{1}" id="{2}_{3}"{4}><label'
+            ' class="form-check-label" for="{2}_{3}">{5}</label></div>',
             (
-                (value, " selected" if value in selected else "", label)
-                for value, label in self.inputs["evidence"]["choices"]
+                (name, value, auto_id, number, " checked" * (value == checked), label)
+                for number, (value, label) in enumerate(Answer.StatusChoice.choices)
             ),
         )
 
@@ -95,10 +107,30 @@ def library_choices(assessment: Assessment) -> list[tuple[int, str]]:
     )
 
 
+class LibraryOptions:
+    """The evidence library as <option> elements, escaped once per page: each of an
+    area's clause forms offers the whole library, so a page holds it up to 29 times."""
+
+    def __init__(self, choices: Iterable[tuple[object, str]]) -> None:
+        self.choices = [
+            (str(value), conditional_escape(value), conditional_escape(label))
+            for value, label in choices
+        ]
+
+    def html(self, selected: set[str]) -> SafeString:
+        return SafeString(
+            "".join(
+                f'<option value="{value_html}"'
+                f"{' selected' if value in selected else ''}>{label_html}</option>"
+                for value, value_html, label_html in self.choices
+            )
+        )
+
+
 def clause_inputs(
     clause_code: str,
     answer: Answer | None,
-    library: list[tuple[int, str]],
+    library: LibraryOptions,
     bound: AnswerForm | None = None,
 ) -> dict[str, Any]:
     """What a clause's AnswerForm shows, as plain dicts the template reads cheaply.
@@ -111,7 +143,7 @@ def clause_inputs(
     """
     if bound is not None:
         inputs = {name: _bound_field(bound[name]) for name in bound.fields}
-        inputs["evidence"]["choices"] = bound.fields["evidence"].choices
+        inputs["evidence"]["choices"] = LibraryOptions(bound.fields["evidence"].choices)
         errors = {"errors": bound.errors, "non_field_errors": bound.non_field_errors()}
         return inputs | errors
     initial: dict[str, object] = {"version": answer.version if answer else 0}
@@ -204,7 +236,7 @@ def area_page_context(
     may_answer = access.may_answer(assessment, area_code)
     may_review = access.may_review(assessment)
     answers = area_answers(assessment, area, with_citations=may_answer or may_review)
-    library = library_choices(assessment) if may_answer else []
+    library = LibraryOptions(library_choices(assessment) if may_answer else ())
     rows_by_level: dict[int, list[ClauseRow]] = {level: [] for level in LEVELS}
     for clause in area.clauses:
         answer = answers.get(clause.code)
@@ -236,7 +268,6 @@ def area_page_context(
         "may_answer": may_answer,
         "may_review": may_review,
         "decisions": Review.Decision.choices,
-        "statuses": Answer.StatusChoice.choices,
         "levels": [
             (level_label(catalogue.levels[level - 1]), level, rows_by_level[level])
             for level in LEVELS
