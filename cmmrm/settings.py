@@ -9,7 +9,15 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from cmmrm.env import database_from_url, env_bool, env_int, env_list, env_str
+from cmmrm.env import (
+    ConfigurationError,
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+)
+from cmmrm.storage import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -119,24 +127,16 @@ STORAGES = {
 }
 # Evidence files and issued reports on S3-compatible storage (MinIO, Ceph, OSS...),
 # through the optional django-storages package (requirements/s3.txt).
-if env_str("EVIDENCE_STORAGE", "filesystem") == "s3":
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env_str("S3_BUCKET", ""),
-            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
-            "region_name": env_str("S3_REGION", "") or None,
-            "access_key": env_str("S3_ACCESS_KEY", ""),
-            "secret_key": env_str("S3_SECRET_KEY", ""),
-            # Files are only ever read through the app's own views, never by URL.
-            "default_acl": "private",
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
-elif env_str("EVIDENCE_STORAGE", "filesystem") != "filesystem":
-    from cmmrm.env import ConfigurationError
-
+EVIDENCE_STORAGE = env_str("EVIDENCE_STORAGE", "filesystem")
+if EVIDENCE_STORAGE == "s3":
+    STORAGES["default"] = s3_storage(
+        bucket=env_str("S3_BUCKET", ""),
+        endpoint_url=env_str("S3_ENDPOINT_URL", ""),
+        region=env_str("S3_REGION", ""),
+        access_key=env_str("S3_ACCESS_KEY", ""),
+        secret_key=env_str("S3_SECRET_KEY", ""),
+    )
+elif EVIDENCE_STORAGE != "filesystem":
     raise ConfigurationError("EVIDENCE_STORAGE must be filesystem or s3")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -23,11 +23,12 @@ from assessments.models import (
 # Plain helper modules whose asserts should report like a test's own.
 pytest.register_assert_rewrite("tests.bad_input_support")
 
-# Fixtures shared by the view tests and the review tests.
+# Fixtures shared by the view, review, isolation and app server tests.
 pytest_plugins = [
     "tests.views_support",
     "tests.review_support",
     "tests.isolation_support",
+    "tests.server_support",
 ]
 
 REPO = Path(__file__).resolve().parent.parent

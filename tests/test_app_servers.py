@@ -5,12 +5,9 @@ same whichever server a request lands on. These tests start real gunicorn proces
 on loopback ports, so they see what a load balancer in front of them would.
 """
 
-import http.cookiejar
 import json
 import re
 import threading
-import urllib.error
-import urllib.parse
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,56 +19,11 @@ from django.db import connection
 
 from assessments.models import Answer, Assessment, AuditRecord, Membership, Role
 from assessments.services.audit import first_broken_link_of
-from bench.servers import collect_static, gunicorn, production_env
+from bench.servers import gunicorn, production_env
+from tests.server_support import Browser
 from tests.views_support import AREA_CLAUSES
 
 PASSWORD = "Two-servers-1-database"
-
-
-class Browser:
-    """One user's cookies and CSRF token, shared by every server on 127.0.0.1."""
-
-    def __init__(self) -> None:
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies)
-        )
-
-    def request(
-        self, url: str, data: dict | None = None, accept: str = "text/html"
-    ) -> tuple[int, str]:
-        body = urllib.parse.urlencode(data, doseq=True).encode() if data else None
-        request = urllib.request.Request(url, data=body, headers={"Accept": accept})
-        if body is not None:
-            request.add_header("X-CSRFToken", self.csrf_token())
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-    def csrf_token(self) -> str:
-        return next(c.value for c in self.cookies if c.name == "csrftoken")
-
-    def log_in(self, server: str, username: str) -> None:
-        status, _ = self.request(f"{server}/accounts/login/")
-        assert status == 200
-        status, page = self.request(
-            f"{server}/accounts/login/",
-            {
-                "username": username,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": self.csrf_token(),
-            },
-        )
-        assert status == 200 and "logout" in page, page[:500]
-
-
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("served")
-    collect_static(production_env("sqlite:///unused.sqlite3", folder))
-    return folder
 
 
 def test_a_database_outage_shows_a_plain_error_page(static_root):
@@ -216,7 +168,7 @@ def test_two_servers_on_one_database_lose_no_save(
         for index, name in enumerate(names):
             browser = Browser()
             # Logged in on one server, the session works on the other too.
-            browser.log_in(servers[index % 2], name)
+            browser.log_in(servers[index % 2], name, PASSWORD)
             browsers.append(browser)
         workers = [
             threading.Thread(

@@ -54,6 +54,13 @@ def test_unknown_evidence_storage_is_refused():
     assert "EVIDENCE_STORAGE must be filesystem or s3" in result.stderr
 
 
+def test_s3_storage_without_a_bucket_is_refused():
+    result = run_manage(production(EVIDENCE_STORAGE="s3", S3_BUCKET=""), "check")
+
+    assert result.returncode != 0
+    assert "S3_BUCKET must be set when EVIDENCE_STORAGE=s3" in result.stderr
+
+
 def test_pages_carry_a_policy_without_inline_script(client, organization):
     client.force_login(make_member(organization, "admin-a", "admin"))
 
