@@ -27,16 +27,11 @@ class Browser:
         self, url: str, data: dict | None = None, accept: str = "text/html"
     ) -> tuple[int, str]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data else None
-        status, content = self._send(url, body, {"Accept": accept})
+        status, content, _headers = self._send(url, body, {"Accept": accept})
         return status, content.decode()
 
     def download(self, url: str) -> tuple[int, bytes, dict[str, str]]:
-        request = urllib.request.Request(url)
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, response.read(), dict(response.headers)
-        except urllib.error.HTTPError as error:
-            return error.code, error.read(), dict(error.headers)
+        return self._send(url, None, {})
 
     def upload(
         self, url: str, fields: dict[str, str], name: str, filename: str, data: bytes
@@ -56,20 +51,20 @@ class Browser:
             + f"\r\n--{boundary}--\r\n".encode()
         )
         headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
-        status, content = self._send(url, b"".join(parts), headers)
+        status, content, _headers = self._send(url, b"".join(parts), headers)
         return status, content.decode()
 
     def _send(
         self, url: str, body: bytes | None, headers: dict[str, str]
-    ) -> tuple[int, bytes]:
+    ) -> tuple[int, bytes, dict[str, str]]:
         request = urllib.request.Request(url, data=body, headers=headers)
         if body is not None:
             request.add_header("X-CSRFToken", self.csrf_token())
         try:
             with self.opener.open(request, timeout=30) as response:
-                return response.status, response.read()
+                return response.status, response.read(), dict(response.headers)
         except urllib.error.HTTPError as error:
-            return error.code, error.read()
+            return error.code, error.read(), dict(error.headers)
 
     def csrf_token(self) -> str:
         return next(c.value for c in self.cookies if c.name == "csrftoken")
